@@ -1,0 +1,64 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else is plumbing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+INSTALLED := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha1sum | cut -c1-12)
+MODEL := models/inail.tar.gz
+TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+# Python 3.10 for Rasa 3.6: on PATH, or pyenv's 3.10.x.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10.*/bin/python /usr/local/bin/python3.10; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null \
+	&& { command -v $$p; break; }; done)
+
+export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test venv model lint validate test-conversations test-python bench-nlu clean
+
+run: venv model
+	@$(PY) -m bot.launcher
+
+test: venv model
+	@bash tests/run_all.sh
+
+venv: $(INSTALLED)
+
+$(INSTALLED): requirements.lock pyproject.toml
+	@if [ -z "$(PYTHON310)" ]; then \
+		echo "Python 3.10 not found. Rasa 3.6 needs Python 3.10: install it (e.g. 'pyenv install 3.10.13')"; \
+		echo "or point PYTHON310=/path/to/python3.10 at one."; exit 1; fi
+	@echo "==> Creating $(VENV) with $(PYTHON310)"
+	@rm -rf $(VENV) && $(PYTHON310) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	@echo "==> Installing pinned dependencies (requirements.lock); the first time takes a few minutes"
+	@$(PY) -m pip install --quiet --progress-bar off -r requirements.lock
+	@$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+model: $(MODEL)
+
+# Retrains only when the training data, the domain or the pipeline changed.
+$(MODEL): $(INSTALLED) $(TRAINING_DATA) $(shell find bot/nlu -name '*.py' 2>/dev/null)
+	@echo "==> Training the model (data, domain or pipeline changed)"
+	@mkdir -p models var
+	@$(RASA) train --fixed-model-name inail --out models
+	@touch $(MODEL)
+
+lint: venv
+	@$(VENV)/bin/ruff check bot actions tests
+	@$(VENV)/bin/ruff format --check bot actions tests
+
+validate: venv
+	@$(RASA) data validate --fail-on-warnings --quiet
+
+bench-nlu: venv
+	@$(PY) -m bot.bench.nlu
+
+clean:
+	rm -rf $(VENV) models results

@@ -1,0 +1,68 @@
+"""Settings, read once from the environment into one typed object.
+
+Every variable is documented in the README's "Configuration" table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    rasa_url: str
+    rasa_api_token: str
+    action_server_host: str
+    action_server_port: int
+    rasa_port: int
+    web_host: str
+    web_port: int
+    files_dir: Path
+    content_file: Path
+    max_upload_bytes: int
+    telegram_bot_token: str = field(repr=False)
+    telegram_api_url: str = "https://api.telegram.org"
+    redis_url: str = ""
+
+
+def load_settings() -> Settings:
+    var_dir = Path(_env("VAR_DIR", str(PROJECT_ROOT / "var")))
+    return Settings(
+        var_dir=var_dir,
+        database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'bot.db'}"),
+        rasa_url=_env("RASA_URL", "http://localhost:5005"),
+        rasa_api_token=_env("RASA_API_TOKEN", ""),
+        action_server_host=_env("ACTION_SERVER_HOST", "127.0.0.1"),
+        action_server_port=_env_int("ACTION_SERVER_PORT", 5055),
+        rasa_port=_env_int("RASA_PORT", 5005),
+        web_host=_env("WEB_HOST", "127.0.0.1"),
+        web_port=_env_int("WEB_PORT", 8000),
+        files_dir=Path(_env("FILES_DIR", str(var_dir / "files"))),
+        content_file=Path(_env("CONTENT_FILE", str(PROJECT_ROOT / "bot/content/inail.yml"))),
+        max_upload_bytes=_env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+        telegram_bot_token=_env("TELEGRAM_BOT_TOKEN", ""),
+        telegram_api_url=_env("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
+        redis_url=_env("REDIS_URL", ""),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

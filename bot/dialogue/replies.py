@@ -1,0 +1,137 @@
+"""What the assistant says, decided from plain values (intent, path, credential).
+
+No Rasa here: the actions in `actions/` read the tracker and call these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.dialogue.content import Button, Content, Reply
+
+Path = str  # "A", "B" or "C"
+
+PATH_BY_INTENT: dict[str, Path] = {
+    "has_strong_credentials": "A",
+    "has_generic_credentials": "B",
+    "has_no_credentials": "C",
+}
+CLARIFY_INTENTS = frozenset(
+    {
+        "has_spid",
+        "has_cie",
+        "has_unspecified_pin",
+        "has_unspecified_health_card",
+        "registered_unsure",
+    }
+)
+# Credentials that fit each path: only these are named back to the doctor.
+_CREDENTIALS_OF_PATH: dict[Path, frozenset[str]] = {
+    "A": frozenset({"cns", "inps", "dispositive"}),
+    "B": frozenset({"generiche", "medico_competente"}),
+    "C": frozenset(),
+}
+# Intents never offered as a guess when a message was not understood.
+_NOT_OFFERED = frozenset(
+    {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "restart"}
+)
+MAX_FALLBACK_OPTIONS = 3
+MIN_OPTION_CONFIDENCE = 0.05
+
+
+def path_explanation(
+    content: Content, path: Path, credential: str | None = None, changed: bool = False
+) -> list[Reply]:
+    """The whole procedure for a path, as a few short messages."""
+    section = content.section("paths", path)
+    replies: list[Reply] = []
+    if changed:
+        replies.append(Reply(content.render(section["changed"])))
+    if credential in _CREDENTIALS_OF_PATH[path]:
+        credential_text = content.section("credentials", credential)
+        intro = content.render(section["intro"], credenziale=credential_text)
+    else:
+        intro = content.render(section["intro_generic"])
+    replies.append(Reply(intro))
+    replies.extend(Reply(content.render(step)) for step in section["steps"])
+    return replies
+
+
+def answer(content: Content, intent: str, path: Path | None) -> list[Reply]:
+    """The answer to a question, in the variant for the doctor's path when there is one."""
+    variants = content.section("answers", intent)
+    texts = variants.get(path) if path else None
+    return [Reply(content.render(text)) for text in (texts or variants["default"])]
+
+
+def clarification(content: Content, key: str) -> tuple[Reply, str | None]:
+    """A short question when the named credential does not decide the path.
+
+    Returns the reply and the yes/no question it asks, if any, so that a typed "sì"
+    or "no" can be understood afterwards.
+    """
+    section = content.section("clarify", key)
+    reply = Reply(content.render(section["text"]), content.buttons(section["buttons"]))
+    return reply, section.get("question")
+
+
+def continue_prompt(content: Content, path: Path | None) -> Reply:
+    """Brings the doctor back to where they were after a question or small talk."""
+    if path is None:
+        section = content.section("continue", "unknown")
+        return Reply(content.render(section["text"]), content.buttons(section["buttons"]))
+    section = content.section("continue", "known")
+    reminder = content.render(content.section("paths", path, "reminder"))
+    return Reply(
+        content.render(section["text"], reminder=reminder), content.buttons(section["buttons"])
+    )
+
+
+def fallback(
+    content: Content, misunderstood_in_a_row: int, ranking: Sequence[tuple[str, float]]
+) -> Reply:
+    """Says the message was not understood; offers the likely options, then a person."""
+    section = content.section("fallback")
+    if misunderstood_in_a_row >= 2:
+        return Reply(
+            content.render(section["repeated"]), content.buttons(section["repeated_buttons"])
+        )
+    options = list(_likely_options(content, ranking))
+    if not options:
+        return Reply(content.render(section["first_no_options"]))
+    return Reply(content.render(section["first"]), tuple(options))
+
+
+def _likely_options(content: Content, ranking: Iterable[tuple[str, float]]) -> Iterable[Button]:
+    titles = content.section("intent_titles")
+    offered = 0
+    for intent, confidence in ranking:
+        if offered == MAX_FALLBACK_OPTIONS:
+            return
+        if intent in _NOT_OFFERED or intent not in titles or confidence < MIN_OPTION_CONFIDENCE:
+            continue
+        offered += 1
+        yield Button(title=titles[intent], payload=f"/{intent}")
+
+
+@dataclass(frozen=True)
+class YesNoOutcome:
+    """What a typed "sì"/"no" leads to: replies, and possibly a path or a new question."""
+
+    replies: list[Reply]
+    path: Path | None = None
+    credential: str | None = None
+    question: str | None = None
+
+
+def yes_no(
+    content: Content, question: str | None, affirmed: bool, path: Path | None
+) -> YesNoOutcome:
+    """Interprets "sì"/"no" against the last yes/no question the assistant asked."""
+    if question == "tessera_attivata":
+        if affirmed:
+            return YesNoOutcome(path_explanation(content, "A", "cns"), path="A", credential="cns")
+        reply, next_question = clarification(content, "tessera_non_attivata")
+        return YesNoOutcome([reply], question=next_question)
+    return YesNoOutcome([continue_prompt(content, path)])

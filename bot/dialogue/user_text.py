@@ -1,0 +1,55 @@
+"""User text made safe before Rasa reads it.
+
+Rasa reads a message that starts with "/" as an intent with entities ("/inform{...}"), which
+would let anyone on a public channel pick the intent or set slots. Only a button payload the
+assistant has just offered may pass as such; any other leading "/" is dropped and the words
+go through NLU like any typed message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+INTENT_PREFIX = "/"
+MAX_MESSAGE_CHARS = 2000
+# Button payloads are accepted from the bot messages sent since this many user messages.
+OFFERED_BUTTONS_WINDOW = 3
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str | None) -> str:
+    """Text as typed, minus control characters, normalised, and bounded in length."""
+    cleaned = unicodedata.normalize("NFC", _CONTROL.sub(" ", text or ""))
+    return cleaned.strip()[:MAX_MESSAGE_CHARS]
+
+
+def neutralise(text: str | None, offered_payloads: Iterable[str] = ()) -> str:
+    """The text Rasa may see: an offered button payload as is, anything else as plain words."""
+    cleaned = clean_text(text)
+    if cleaned.startswith(INTENT_PREFIX) and cleaned in set(offered_payloads):
+        return cleaned
+    return cleaned.lstrip(INTENT_PREFIX + " \t\r\n")
+
+
+def offered_payloads(events: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The button payloads of the bot messages sent since the last few user messages."""
+    payloads: set[str] = set()
+    user_messages = 0
+    for event in reversed(list(events)):
+        kind = event.get("event")
+        if kind == "user":
+            user_messages += 1
+            if user_messages >= OFFERED_BUTTONS_WINDOW:
+                break
+        elif kind == "bot":
+            for button in (event.get("data") or {}).get("buttons") or []:
+                payload = button.get("payload")
+                if isinstance(payload, str):
+                    payloads.add(payload.strip())
+        elif kind in ("restart", "session_started"):
+            break
+    return payloads

@@ -1,0 +1,204 @@
+"""`make run`: starts the Rasa server, the action server and the other processes, on localhost.
+
+Prints where to talk to the bot once everything answers; Ctrl-C (or SIGTERM) stops them all.
+Each process writes its log to var/log/<name>.log.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+from bot.config import PROJECT_ROOT, Settings, get_settings
+
+READY_TIMEOUT_S = 300
+STOP_TIMEOUT_S = 15
+MODEL = PROJECT_ROOT / "models" / "inail.tar.gz"
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    health_url: str | None
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def services(settings: Settings, env: dict[str, str]) -> list[Service]:
+    rasa_host = "127.0.0.1"
+    listed = [
+        Service(
+            "actions",
+            [
+                _bin("rasa"),
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.action_server_port),
+            ],
+            f"http://127.0.0.1:{settings.action_server_port}/health",
+            {"SANIC_HOST": settings.action_server_host},
+        ),
+        Service(
+            "rasa",
+            [
+                _bin("rasa"),
+                "run",
+                "--model",
+                str(MODEL),
+                "--port",
+                str(settings.rasa_port),
+                "--interface",
+                rasa_host,
+                "--enable-api",
+                "--auth-token",
+                env["RASA_API_TOKEN"],
+                "--cors",
+                "*",
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+            ],
+            f"http://127.0.0.1:{settings.rasa_port}/",
+        ),
+    ]
+    return listed
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(200 <= response.status < 300)
+    except OSError:
+        return False
+
+
+class Supervisor:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.log_dir = settings.var_dir / "log"
+        self.stopping = False
+        self.env = self._environment()
+        self.services = services(settings, self.env)
+
+    def _environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.setdefault("RASA_API_TOKEN", self.settings.rasa_api_token or secrets.token_urlsafe(32))
+        env.setdefault(
+            "ACTION_ENDPOINT_URL", f"http://127.0.0.1:{self.settings.action_server_port}/webhook"
+        )
+        env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        return env
+
+    def start(self) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for service in self.services:
+            log = (self.log_dir / f"{service.name}.log").open("ab")
+            service.process = subprocess.Popen(
+                service.command,
+                cwd=PROJECT_ROOT,
+                env={**self.env, **service.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            print(f"  started {service.name} (log: {self.log_dir / service.name}.log)")
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        pending = [s for s in self.services if s.health_url]
+        while pending and not self.stopping:
+            self.check_alive()
+            pending = [s for s in pending if not _healthy(str(s.health_url))]
+            if time.monotonic() > deadline:
+                names = ", ".join(s.name for s in pending)
+                raise RuntimeError(f"not ready after {READY_TIMEOUT_S}s: {names}")
+            time.sleep(0.5)
+
+    def check_alive(self) -> None:
+        for service in self.services:
+            if service.process and service.process.poll() is not None:
+                raise RuntimeError(
+                    f"{service.name} exited with code {service.process.returncode}; "
+                    f"see {self.log_dir / service.name}.log"
+                )
+
+    def stop(self) -> None:
+        self.stopping = True
+        running = [s for s in self.services if s.process and s.process.poll() is None]
+        for service in running:
+            os.killpg(service.process.pid, signal.SIGTERM)  # type: ignore[union-attr]
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        for service in running:
+            assert service.process is not None
+            try:
+                service.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(service.process.pid, signal.SIGKILL)
+                service.process.wait()
+
+
+def main() -> int:
+    settings = get_settings()
+    if not MODEL.exists():
+        print("No trained model in models/: run `make run`, which trains it first.")
+        return 1
+    supervisor = Supervisor(settings)
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    print("Starting the INAIL Medico esterno assistant...")
+    try:
+        supervisor.start()
+        supervisor.wait_ready()
+        port = settings.rasa_port
+        print(
+            "\nReady. Talk to the bot:\n"
+            f"  REST:      POST http://localhost:{port}/webhooks/rest/webhook"
+            ' {"sender": "me", "message": "ciao"}\n'
+            f"  socket.io: http://localhost:{port}/socket.io (for the web widget)\n"
+            "  e.g. curl -s -XPOST localhost:5005/webhooks/rest/webhook "
+            '-d \'{"sender":"me","message":"ciao"}\'\n'
+            + (
+                ""
+                if settings.telegram_bot_token
+                else "  Telegram: off; set TELEGRAM_BOT_TOKEN to enable it.\n"
+            )
+            + "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        while True:
+            supervisor.check_alive()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+        return 0
+    except RuntimeError as error:
+        print(f"\nError: {error}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        supervisor.stop()
+        print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

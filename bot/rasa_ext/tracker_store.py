@@ -1,0 +1,59 @@
+"""Rasa's SQL tracker store, configured from `DATABASE_URL` like the rest of the application.
+
+SQLite (the default, in var/) gets WAL and a busy timeout so that the Rasa server, the action
+server and the web process can share the file; PostgreSQL is used as Rasa configures it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from sqlalchemy.engine import make_url
+
+from bot.config import get_settings
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+class UrlSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` whose connection comes from the `DATABASE_URL` setting."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        event_broker: EventBroker | None = None,
+        **kwargs: Any,
+    ) -> None:
+        url = make_url(kwargs.pop("url", None) or get_settings().database_url)
+        for ignored in ("host", "dialect", "db", "port", "username", "password", "query"):
+            kwargs.pop(ignored, None)
+        if url.get_backend_name() == "sqlite":
+            database = str(Path(url.database or "var/bot.db").resolve())
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            super().__init__(domain, dialect="sqlite", db=database, event_broker=event_broker)
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            return
+        super().__init__(
+            domain,
+            dialect=url.drivername,
+            host=url.host,
+            port=url.port,
+            db=url.database or "rasa",
+            username=url.username,
+            password=url.password,
+            query=dict(url.query),
+            event_broker=event_broker,
+            **kwargs,
+        )
