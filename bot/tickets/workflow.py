@@ -1,0 +1,135 @@
+"""Status changes: by staff from the console, by the doctor when sending new documents.
+
+Every change writes, in the same transaction, a status event (who, when, why) and an outbox row
+that the notifier delivers to the doctor's channel.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from bot.db.types import utc_now
+from bot.tickets.errors import NoNewAttachments, TicketNotFound
+from bot.tickets.models import OutboxMessage, StatusEvent, Ticket
+from bot.tickets.numbers import parse_ticket_number
+from bot.tickets.statuses import check_staff_transition, resubmission_target
+from bot.tickets.texts import document_label, ticket_texts
+from bot.tickets.unit_of_work import UnitOfWork
+from bot.tickets.views import StatusChange
+
+STATUS_CHANGED = "status_changed"
+RESUBMISSION_ACTOR = "richiedente"
+
+
+def change_status(
+    uow: UnitOfWork,
+    number: str,
+    to_status: str,
+    actor: str,
+    reason: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> StatusChange:
+    """A staff member moves a ticket; da_integrare and respinta need the reason the doctor reads."""
+    if not actor or not actor.strip():
+        raise ValueError("actor is required")
+    with uow:
+        ticket = _ticket_for_update(uow, number)
+        check_staff_transition(ticket.status, to_status, reason)
+        change = _record_change(
+            uow, ticket, to_status, actor.strip(), (reason or "").strip() or None, now or utc_now()
+        )
+        uow.commit()
+        return change
+
+
+def add_attachments_to_ticket(
+    uow: UnitOfWork,
+    number: str,
+    conversation_id: str,
+    *,
+    now: datetime | None = None,
+) -> StatusChange:
+    """The doctor sends corrected or missing documents for a da_integrare or respinta ticket.
+
+    The conversation's new accepted files join the ticket, replacing the ticket's files with the
+    same purpose, and the ticket moves on (see `statuses.RESUBMISSION_TRANSITIONS`).
+    """
+    moment = now or utc_now()
+    with uow:
+        ticket = _ticket_for_update(uow, number)
+        if ticket.conversation_id != conversation_id:
+            raise TicketNotFound(number)
+        to_status = resubmission_target(ticket.status)
+        new_files = uow.attachments.pending_for_conversation(conversation_id)
+        if not new_files:
+            raise NoNewAttachments(number)
+        purposes = [item.purpose for item in new_files]
+        uow.attachments.supersede_on_ticket(ticket.id, purposes, moment)
+        for attachment in new_files:
+            attachment.ticket = ticket
+        reason = ticket_texts().motivo_reinvio.format(
+            allegati=", ".join(document_label(purpose) for purpose in purposes)
+        )
+        change = _record_change(uow, ticket, to_status, RESUBMISSION_ACTOR, reason, moment)
+        uow.commit()
+        return change
+
+
+def _ticket_for_update(uow: UnitOfWork, number: str) -> Ticket:
+    canonical = parse_ticket_number(number)
+    ticket = uow.tickets.get_by_number(canonical, for_update=True) if canonical else None
+    if ticket is None:
+        raise TicketNotFound(number)
+    return ticket
+
+
+def _record_change(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    to_status: str,
+    actor: str,
+    reason: str | None,
+    now: datetime,
+) -> StatusChange:
+    from_status = ticket.status
+    ticket.status = to_status
+    ticket.updated_at = now
+    ticket.events.append(
+        StatusEvent(
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            occurred_at=now,
+            reason=reason,
+        )
+    )
+    payload = {
+        "number": ticket.number,
+        "from_status": from_status,
+        "to_status": to_status,
+        "reason": reason,
+        "occurred_at": now.isoformat(),
+    }
+    uow.outbox.add(
+        OutboxMessage(
+            ticket_id=ticket.id,
+            channel=ticket.channel,
+            conversation_id=ticket.conversation_id,
+            kind=STATUS_CHANGED,
+            payload=json.dumps(payload, ensure_ascii=False),
+            created_at=now,
+            attempts=0,
+            next_attempt_at=now,
+        )
+    )
+    uow.flush()
+    return StatusChange(
+        number=ticket.number,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        reason=reason,
+        occurred_at=now,
+    )
