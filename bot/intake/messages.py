@@ -50,5 +50,5 @@ def type_label(kind: str) -> str:
 
 
 def field_label(name: str) -> str:
-    """"il nome", "il cognome", "il codice fiscale"."""
+    """ "il nome", "il cognome", "il codice fiscale"."""
     return catalogue()["campi"][name]

@@ -14,7 +14,7 @@ _UNSAFE = re.compile(r'[<>:"|?*]')
 
 
 def safe_name(original_name: str | None, max_length: int = MAX_NAME_LENGTH) -> str | None:
-    """"../../x/Modulo\u202efdp.exe" -> "Modulofdp.exe"; None when nothing printable is left."""
+    """ "../../x/Modulo\u202efdp.exe" -> "Modulofdp.exe"; None when nothing printable is left."""
     if not original_name:
         return None
     name = unicodedata.normalize("NFC", original_name)

@@ -9,7 +9,9 @@ nodes and depth, so a file declaring a million pages is refused after reading a 
 from __future__ import annotations
 
 import io
+import logging
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +20,11 @@ import pypdf
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from bot.intake.model import Limits
+
+# pypdf's warnings quote bytes of the file (e.g. "invalid pdf header: b'...'"); uploads are
+# personal data, so they must not reach the logs.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
+warnings.filterwarnings("ignore", module=r"pypdf(\.|$)")
 
 _REQUIRED_FLAG = 1 << 1  # /Ff bit 2: the field must have a value when the form is submitted
 _REQUIRED_LOOKING = re.compile(

@@ -97,9 +97,11 @@ def sniff(data: bytes) -> Sniffed:
         return Sniffed(JPEG, "jpeg")
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return Sniffed(PNG, "png")
+    if looks_like_cms(data):  # before PDF: a .pdf.p7m carries "%PDF-" within its first bytes
+        return Sniffed(P7M, "p7m")
     if b"%PDF-" in data[:_PDF_HEADER_WINDOW]:
         return Sniffed(PDF, "pdf")
-    if looks_like_cms(data) or _looks_like_base64_cms(data):
+    if _looks_like_base64_cms(data):
         return Sniffed(P7M, "p7m")
     return Sniffed(None, _refused_kind(data))
 
