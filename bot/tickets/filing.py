@@ -93,8 +93,9 @@ def file_ticket(
     """File the request once, whatever the number of confirmations, retries or racing workers.
 
     One transaction: the year's counter, the ticket (status ricevuta), its first status event,
-    and the conversation's current accepted files. The UNIQUE idempotency key decides races: the
-    loser's transaction rolls back (its number included) and it returns the winner's ticket.
+    and the conversation's current accepted files. Concurrent filings queue on the counter; the
+    UNIQUE idempotency key is the last word on any race left: the loser's transaction rolls back
+    (its number included) and it returns the winner's ticket.
     """
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
@@ -106,9 +107,17 @@ def file_ticket(
         if existing is not None:
             return _already_filed(existing, request)
 
+    moment = now or utc_now()
     try:
         with uow:
-            ticket = _new_ticket(uow, request, key, now or utc_now())
+            year = filing_year(moment)
+            # Taking the year's number first queues concurrent filings behind one another, so
+            # the key check below sees any twin request committed meanwhile.
+            sequence = uow.tickets.next_sequence(year)
+            existing = uow.tickets.get_by_idempotency_key(key)
+            if existing is not None:
+                return _already_filed(existing, request)  # rollback returns the number
+            ticket = _new_ticket(uow, request, key, year, sequence, moment)
             uow.commit()
             return filed_ticket(ticket, newly_filed=True)
     except IntegrityError as error:
@@ -127,14 +136,19 @@ def _already_filed(ticket: Ticket, request: FilingRequest) -> FiledTicket:
     return filed_ticket(ticket, newly_filed=False)
 
 
-def _new_ticket(uow: UnitOfWork, request: FilingRequest, key: str, now: datetime) -> Ticket:
+def _new_ticket(
+    uow: UnitOfWork,
+    request: FilingRequest,
+    key: str,
+    year: int,
+    sequence: int,
+    now: datetime,
+) -> Ticket:
     pending = uow.attachments.pending_for_conversation(request.conversation_id)
     missing = missing_purposes({item.purpose for item in pending})
     if missing:
         raise MissingDocuments(missing)
 
-    year = filing_year(now)
-    sequence = uow.tickets.next_sequence(year)
     texts = ticket_texts()
     ticket = Ticket(
         number=format_ticket_number(year, sequence),

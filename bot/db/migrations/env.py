@@ -6,23 +6,15 @@ autogenerate away from it and from any other table we do not declare.
 
 from __future__ import annotations
 
-from typing import Any
-
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import bot.tickets.models  # noqa: F401  (registers the tables on Base.metadata)
-from bot.db.base import Base
 from bot.db.engine import create_db_engine
 from bot.db.migrate import VERSION_TABLE
+from bot.db.schema import include_name
+from bot.db.schema import target_metadata as _target_metadata
 
-target_metadata = Base.metadata
-
-
-def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    if type_ == "table":
-        return name in target_metadata.tables
-    return True
+target_metadata = _target_metadata()
 
 
 def _configure_and_run(connection: Connection) -> None:

@@ -1,0 +1,22 @@
+"""Which tables are ours: those declared on Base. Rasa's `events` and anything else are not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import MetaData
+
+from bot.db.base import Base
+
+
+def target_metadata() -> MetaData:
+    import bot.tickets.models  # noqa: F401  (registers the ticket tables on Base.metadata)
+
+    return Base.metadata
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic filter: compare and migrate only our own tables."""
+    if type_ == "table":
+        return name in target_metadata().tables
+    return True
