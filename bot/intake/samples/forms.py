@@ -155,9 +155,14 @@ def encrypted_pdf(user_password: str = "segreta", owner_password: str = "proprie
 
 
 def javascript_form_pdf() -> bytes:
-    """The filled form with a document-level JavaScript action."""
+    """The filled form running JavaScript when opened."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(filled_form_pdf())))
-    writer.add_js("app.alert('ciao');")
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('ciao');"),
+        }
+    )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

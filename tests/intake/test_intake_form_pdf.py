@@ -1,0 +1,118 @@
+"""The request form as a PDF: recognised, fields read, signature status flagged for staff."""
+
+from __future__ import annotations
+
+from bot.intake import PDF, Flag, check_upload
+from bot.intake.samples import forms
+
+
+def test_filled_form_is_accepted_with_identity_from_its_fields(filled_form, doctor, limits):
+    result = check_upload(filled_form, "modulo", "modulo.pdf", doctor, limits)
+    assert result.accepted, result.problems
+    assert result.stored_bytes == filled_form
+    assert result.stored_type == PDF
+    assert result.pages == 1
+    assert result.identity is not None
+    assert (result.identity.nome, result.identity.cognome) == ("Mario", "Rossi")
+    assert result.identity.codice_fiscale == "RSSMRA80A01H501U"
+    assert not any(w.code == "dato_diverso" for w in result.warnings)
+
+
+def test_unsigned_flat_form_is_flagged_for_review(filled_form, limits):
+    result = check_upload(filled_form, "modulo", limits=limits)
+    assert result.accepted
+    assert result.has_flag(Flag.FIRMA_DA_VERIFICARE)
+    assert not result.has_flag(Flag.FIRMA_DIGITALE)
+    assert "firma_da_verificare" in result.warning_codes
+
+
+def test_form_with_an_empty_signature_field_is_still_unsigned(limits):
+    pdf = forms.form_pdf(forms.FILLED_VALUES, with_signature_field=True)
+    result = check_upload(pdf, "modulo", limits=limits)
+    assert result.accepted
+    assert result.has_flag(Flag.FIRMA_DA_VERIFICARE)
+    assert not result.has_flag(Flag.FIRMA_DIGITALE)
+
+
+def test_blank_form_is_accepted_with_a_warning_listing_empty_fields(blank_form, limits):
+    result = check_upload(blank_form, "modulo", limits=limits)
+    assert result.accepted
+    assert result.has_flag(Flag.CAMPI_VUOTI)
+    (warning,) = [w for w in result.warnings if w.code == "campi_vuoti"]
+    assert "cognome" in warning.message and "codice_fiscale" in warning.message
+    assert result.identity is None
+
+
+def test_scanned_form_without_text_layer_is_accepted_for_staff_review(scanned_form, limits):
+    result = check_upload(scanned_form, "modulo", "scansione.pdf", limits=limits)
+    assert result.accepted, result.problems
+    assert result.has_flag(Flag.SCANSIONE)
+    assert result.has_flag(Flag.FIRMA_DA_VERIFICARE)
+
+
+def test_pdf_that_is_not_the_request_form_is_refused(limits):
+    invoice = forms.text_pdf(["Fattura n. 42 del 3 marzo", "Totale 120,00 euro"], "Fattura")
+    result = check_upload(invoice, "modulo", limits=limits)
+    assert result.problem_codes == ["non_sembra_il_modulo"]
+    assert "ucm_220206" in result.problems[0].message
+
+
+def test_form_keywords_are_matched_loosely(limits):
+    pdf = forms.text_pdf(["RICHIESTA CREDENZIALI - Medici Esterni"], "Modulo")
+    assert check_upload(pdf, "modulo", limits=limits).accepted
+
+
+def test_password_protected_pdf_asks_for_an_unprotected_copy(limits):
+    result = check_upload(forms.encrypted_pdf(), "modulo", limits=limits)
+    assert result.problem_codes == ["pdf_protetto"]
+    assert "senza password" in result.problems[0].message
+
+
+def test_pdf_restricted_only_by_owner_password_opens_and_is_accepted(limits):
+    result = check_upload(forms.encrypted_pdf(user_password=""), "modulo", limits=limits)
+    assert result.accepted, result.problems
+    assert result.has_flag(Flag.PROTETTO_DA_MODIFICHE)
+    assert result.identity is not None and result.identity.cognome == "Rossi"
+
+
+def test_form_with_javascript_is_stored_but_flagged(limits):
+    result = check_upload(forms.javascript_form_pdf(), "modulo", limits=limits)
+    assert result.accepted
+    assert result.has_flag(Flag.CONTENUTI_ATTIVI)
+
+
+def test_id_document_pdf_with_both_sides_is_accepted(id_photo, limits):
+    pdf = forms.images_pdf([id_photo, id_photo])
+    result = check_upload(pdf, "documento", limits=limits)
+    assert result.accepted
+    assert result.pages == 2
+    assert result.warnings == ()
+
+
+def test_single_page_id_pdf_reminds_to_include_both_sides(id_photo, limits):
+    result = check_upload(forms.images_pdf([id_photo]), "documento", limits=limits)
+    assert result.accepted
+    assert result.warning_codes == ["pagina_unica_documento"]
+
+
+def test_id_document_pdf_with_too_many_pages_is_refused(id_photo, limits):
+    result = check_upload(forms.images_pdf([id_photo] * 5), "documento", limits=limits)
+    assert result.problem_codes == ["troppe_pagine"]
+    assert "al massimo 4" in result.problems[0].message
+
+
+def test_form_sent_as_id_document_gets_a_warning(filled_form, limits):
+    result = check_upload(filled_form, "documento_fronte", limits=limits)
+    assert result.accepted
+    assert "sembra_il_modulo" in result.warning_codes
+
+
+def test_to_dict_is_json_ready_and_has_no_file_bytes(filled_form, doctor, limits):
+    import json
+
+    data = check_upload(filled_form, "modulo", "modulo.pdf", doctor, limits).to_dict()
+    assert "stored_bytes" not in data
+    decoded = json.loads(json.dumps(data))
+    assert decoded["accepted"] is True
+    assert decoded["identity"]["codice_fiscale"] == "RSSMRA80A01H501U"
+    assert decoded["flags"] == ["firma_da_verificare"]
