@@ -92,7 +92,8 @@ def mark_notification_sent(
 
 def retry_delay(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, ... capped at one hour."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    exponent = min(max(attempts - 1, 0), 20)  # 2**20 * 30 s is far past the cap already
+    return min(BACKOFF_BASE * 2**exponent, BACKOFF_MAX)
 
 
 def mark_notification_failed(

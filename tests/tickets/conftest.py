@@ -180,3 +180,9 @@ def upload_documents(uow: UnitOfWork, files_dir: Path) -> Any:
         store_documents(uow, conversation_id, files_dir, purposes)
 
     return upload
+
+
+@pytest.fixture
+def fake_file() -> Any:
+    """`fake_file(bytes, **attributes)`: a checked upload as bot.intake would hand it over."""
+    return FakeCheckedFile
