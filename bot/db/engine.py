@@ -3,7 +3,7 @@
 SQLite (the default, in var/) gets WAL, a busy timeout and foreign keys on every connection, and
 starts every transaction with BEGIN IMMEDIATE: writers queue on the busy timeout instead of failing
 with "database is locked" when a read transaction tries to become a write one. PostgreSQL needs
-nothing special.
+nothing special. SQL parameters (personal data) are kept out of error messages and logs.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
     """A new engine for `url`; prefer `get_engine`, which shares one per URL in the process."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, future=True, pool_pre_ping=True)
+        return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
 
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
@@ -35,6 +35,7 @@ def create_db_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
     engine = create_engine(
         url,
         future=True,
+        hide_parameters=True,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
     )
     _configure_sqlite(engine, busy_timeout_ms=busy_timeout_ms, wal=not in_memory)
