@@ -46,7 +46,8 @@ FORM_KEYWORDS = (
     "servizi online",
     "servizi telematici",
 )
-_MIN_TEXT_LAYER_CHARS = 30
+# A scan's OCR layer may miss every keyword; a text document this long would not.
+_SUBSTANTIAL_TEXT_CHARS = 200
 _MAX_LISTED_FIELDS = 5
 
 
@@ -215,16 +216,16 @@ def _searchable(facts: PdfFacts) -> str:
 
 
 def _judge_form(facts: PdfFacts, verdict: _Verdict, signed: bool) -> None:
-    has_text_layer = len(facts.text.strip()) >= _MIN_TEXT_LAYER_CHARS
     searchable = _searchable(facts)
-    if (has_text_layer or facts.fields) and not any(k in searchable for k in FORM_KEYWORDS):
-        verdict.refuse("non_sembra_il_modulo")
-        return
-    if not has_text_layer and not facts.fields:
-        if not facts.has_images:
-            verdict.refuse("non_sembra_il_modulo")  # blank pages
+    looks_like_form = any(k in searchable for k in FORM_KEYWORDS)
+    if not looks_like_form:
+        if facts.text_incomplete:
+            pass  # too heavy to read: staff will look at it
+        elif facts.has_images and len(facts.text.strip()) < _SUBSTANTIAL_TEXT_CHARS:
+            verdict.flag(Flag.SCANSIONE)  # a scan, maybe with a poor OCR layer
+        else:
+            verdict.refuse("non_sembra_il_modulo")  # another document, or blank pages
             return
-        verdict.flag(Flag.SCANSIONE)
     if not signed:
         verdict.flag(Flag.FIRMA_DA_VERIFICARE)
         verdict.warn("firma_da_verificare")

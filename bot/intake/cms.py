@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Literal
 
-from asn1crypto import cms, x509
+from asn1crypto import cms, core, x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -136,13 +136,15 @@ def _verify_one(
     if digest_name not in _HASHES:
         return "unsupported"
     signed_attrs = signer_info["signed_attrs"]
-    if signed_attrs.native is not None and len(signed_attrs) > 0:
+    # Keep the bytes as received: reading attributes may make asn1crypto re-encode the set.
+    raw_attrs = signed_attrs.dump()
+    if raw_attrs:
         digest = _attribute(signed_attrs, "message_digest")
         actual = hashlib.new(digest_name, content).digest()
         if not isinstance(digest, bytes) or not hmac.compare_digest(digest, actual):
             return "invalid"
         # The signature covers the attributes re-tagged as a SET OF (RFC 5652, 5.4).
-        to_verify = b"\x31" + signed_attrs.dump()[1:]
+        to_verify = b"\x31" + raw_attrs[1:]
     else:
         to_verify = content
     return _verify_signature(signer_info, certificate, digest_name, to_verify)
@@ -187,7 +189,7 @@ def _attribute(attributes: cms.CMSAttributes, name: str) -> object:
 def _in_validity(certificate: x509.Certificate, signer_info: cms.SignerInfo) -> bool:
     """The certificate was valid at the declared signing time (or now, if none is declared)."""
     when = None
-    if signer_info["signed_attrs"].native is not None:
+    if not isinstance(signer_info["signed_attrs"], core.Void):
         when = _attribute(signer_info["signed_attrs"], "signing_time")
     if not isinstance(when, datetime):
         when = datetime.now(timezone.utc)

@@ -93,7 +93,9 @@ class Limits:
     max_bytes: int = 10 * 1024 * 1024
     max_form_pages: int = 10
     max_document_pages: int = 4
-    max_text_pages: int = 3  # text is extracted from the first pages only
+    max_text_pages: int = 2  # text is extracted from the first pages only
+    max_text_content_bytes: int = 1_000_000  # heavier pages are not text-extracted
+    max_content_operands: int = 50_000  # pypdf's parsing budget per content stream
     max_text_chars: int = 50_000
     max_fields: int = 1_000  # AcroForm field nodes looked at
     max_tree_depth: int = 32  # page tree and field tree
@@ -102,7 +104,7 @@ class Limits:
     min_form_image_short_side: int = 800
     max_stored_long_side: int = 4_096  # larger photos are stored reduced (still ~12 MP)
     max_p7m_nesting: int = 3  # "file.pdf.p7m.p7m" from double signing
-    max_stream_bytes: int = 30_000_000  # decompressed size of any one PDF stream
+    max_stream_bytes: int = 8_000_000  # decompressed size of any PDF stream we decode
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pypdf
+from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from bot.intake.model import Limits
@@ -62,6 +63,7 @@ class PdfFacts:
     signature_fields: list[PdfSignatureField] = field(default_factory=list)
     unsigned_signature_fields: int = 0
     has_images: bool = False
+    text_incomplete: bool = False  # some page's text was too heavy to extract
     owner_protected: bool = False
     active_content: bool = False
     title: str = ""
@@ -77,6 +79,8 @@ def read_pdf(data: bytes, max_pages: int, limits: Limits) -> PdfFacts:
         brotli_maximum_output_length=limits.max_stream_bytes,
         image_maximum_buffer_size=limits.max_stream_bytes,
         stream_decoding_work_maximum_length=4 * limits.max_stream_bytes,
+        stream_parsing_work_maximum_count=limits.max_content_operands,
+        xform_maximum_invocations_per_extraction=50,
         page_tree_maximum_entries=max(64, 8 * max_pages),
         page_tree_maximum_depth=limits.max_tree_depth,
         form_fields_maximum_entries=limits.max_fields,
@@ -117,16 +121,38 @@ def _read(data: bytes, max_pages: int, limits: Limits) -> PdfFacts:
     for index in range(min(page_count, limits.max_text_pages)):
         page = reader.pages[index]
         facts.has_images = facts.has_images or _has_images(page)
-        try:
-            text = page.extract_text() or ""
-        except Exception:
-            text = ""  # an unreadable text layer is treated like no text layer
+        text = _page_text(page, limits)
+        if text is None:
+            facts.text_incomplete = True
+            continue
         text_parts.append(text[:budget])
         budget -= len(text_parts[-1])
         if budget <= 0:
             break
     facts.text = "\n".join(text_parts)
     return facts
+
+
+def _page_text(page: pypdf.PageObject, limits: Limits) -> str | None:
+    """The page's text, or None when it is too heavy to extract within the limits.
+
+    Text extraction costs about a microsecond per content byte and more per operator, so pages
+    with large content streams are skipped; a stream inflating past `max_stream_bytes` is
+    hostile (no real form page comes near) and refuses the file.
+    """
+    try:
+        contents = page.get_contents()
+        size = len(contents.get_data()) if contents is not None else 0
+    except LimitReachedError:
+        raise PdfRefused("pdf_danneggiato") from None
+    except Exception:
+        return None
+    if size > limits.max_text_content_bytes:
+        return None
+    try:
+        return page.extract_text() or ""
+    except Exception:
+        return None  # over the operator budget, or a broken text layer
 
 
 def _count_pages(pages_root: Any, max_pages: int, max_depth: int) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from bot.intake import PDF, Flag, check_upload
 from bot.intake.samples import forms
 
@@ -55,6 +57,42 @@ def test_pdf_that_is_not_the_request_form_is_refused(limits):
     result = check_upload(invoice, "modulo", limits=limits)
     assert result.problem_codes == ["non_sembra_il_modulo"]
     assert "ucm_220206" in result.problems[0].message
+
+
+def test_text_document_with_a_logo_is_still_not_the_form(id_photo, limits):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(io.BytesIO(id_photo), w=40)
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, "Preventivo per lavori di ristrutturazione del bagno. " * 8)
+    result = check_upload(bytes(pdf.output()), "modulo", limits=limits)
+    assert result.problem_codes == ["non_sembra_il_modulo"]
+
+
+def test_scan_with_a_poor_ocr_layer_is_accepted_as_scan(id_photo, limits):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(io.BytesIO(id_photo), w=190)
+    pdf.set_font("Helvetica", size=8)
+    pdf.cell(0, 5, "D0m4nd4 d1 ab1l1t4z10n3")  # what OCR makes of a blurred title
+    result = check_upload(bytes(pdf.output()), "modulo", limits=limits)
+    assert result.accepted
+    assert result.has_flag(Flag.SCANSIONE)
+
+
+def test_blank_pdf_is_not_the_form(limits):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    result = check_upload(out.getvalue(), "modulo", limits=limits)
+    assert result.problem_codes == ["non_sembra_il_modulo"]
 
 
 def test_form_keywords_are_matched_loosely(limits):

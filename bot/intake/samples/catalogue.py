@@ -46,6 +46,7 @@ SAMPLES: tuple[Sample, ...] = (
     ),
     Sample("PDF flate bomb 300MB", "modulo", hostile.flate_bomb_pdf, False),
     Sample("PDF annidato 50000", "modulo", hostile.deep_nesting_pdf, False),
+    Sample("PDF contenuto pesante", "modulo", hostile.heavy_content_pdf, True),
     Sample("PNG 30000x30000", "documento", pictures.huge_png, False),
     Sample("PDF troncato", "modulo", lambda: hostile.truncated(forms.filled_form_pdf()), False),
     Sample("PDF cifrato", "modulo", forms.encrypted_pdf, False),

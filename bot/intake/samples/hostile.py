@@ -65,19 +65,23 @@ def deep_nesting_pdf(depth: int = 50_000) -> bytes:
     )
 
 
-@lru_cache(maxsize=2)
-def flate_bomb_pdf(expanded_mb: int = 300) -> bytes:
-    """One page whose content stream inflates from ~300 KB to `expanded_mb` MB of spaces."""
+@lru_cache(maxsize=4)
+def flate_bomb_pdf(expanded_mb: int = 300, filler: bytes = b" ") -> bytes:
+    """One text page whose content stream inflates from a few hundred KB to `expanded_mb` MB."""
     compressor = zlib.compressobj(9)
-    chunk = b" " * (1024 * 1024)
-    compressed = b"".join(compressor.compress(chunk) for _ in range(expanded_mb))
+    text = b"BT /F1 12 Tf 72 720 Td (Domanda di abilitazione INAIL) Tj ET\n"
+    chunk = filler * (1024 * 1024 // len(filler))
+    compressed = compressor.compress(text)
+    compressed += b"".join(compressor.compress(chunk) for _ in range(expanded_mb))
     compressed += compressor.flush()
     stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(compressed)
+    font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
     return _assemble_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources %s >>"
+            % font,
             stream + compressed + b"\nendstream",
         ]
     )
@@ -103,3 +107,40 @@ def docx_like() -> bytes:
 def heic_like() -> bytes:
     """The header of an iPhone HEIC photo followed by filler."""
     return b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 4096
+
+
+_FONT_RESOURCES = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+
+
+def heavy_content_pdf(filler: bytes = b"q Q ", size: int = 950_000, pages: int = 2) -> bytes:
+    """Pages sharing one content stream of `size` bytes of cheap operators: slow to interpret."""
+    body = b"BT /F1 12 Tf 72 720 Td (Domanda INAIL) Tj ET\n" + filler * (size // len(filler))
+    compressed = zlib.compress(body, 9)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(compressed)
+    first_page = 4
+    kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(pages))
+    page = b"<< /Type /Page /Parent 2 0 R /Contents 3 0 R /Resources %s >>" % _FONT_RESOURCES
+    return _assemble_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages, kids),
+            stream + compressed + b"\nendstream",
+        ]
+        + [page] * pages
+    )
+
+
+def repeated_contents_pdf(references: int = 5_000) -> bytes:
+    """A page whose /Contents lists the same 900 KB stream thousands of times."""
+    compressed = zlib.compress(b" " * 900_000, 9)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(compressed)
+    contents = b"[" + b" ".join([b"4 0 R"] * references) + b"]"
+    return _assemble_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+            b"<< /Type /Page /Parent 2 0 R /Contents %s /Resources %s >>"
+            % (contents, _FONT_RESOURCES),
+            stream + compressed + b"\nendstream",
+        ]
+    )
