@@ -99,7 +99,8 @@ class Limits:
     max_text_chars: int = 50_000
     max_fields: int = 1_000  # AcroForm field nodes looked at
     max_tree_depth: int = 32  # page tree and field tree
-    max_pixels: int = 40_000_000
+    max_pixels: int = 40_000_000  # JPEG: large ones are decoded at 1/2, 1/4 or 1/8 scale
+    max_png_pixels: int = 16_000_000  # PNG is always decoded at full size (RGBA: 4 bytes/px)
     min_image_short_side: int = 500
     min_form_image_short_side: int = 800
     max_stored_long_side: int = 4_096  # larger photos are stored reduced (still ~12 MP)
