@@ -114,7 +114,9 @@ class CheckedFile:
 
     `accepted` is False exactly when `problems` is not empty; `warnings` never block. On
     acceptance `stored_bytes` is what to keep: the original PDF or p7m, or the re-encoded image
-    without metadata. On refusal `stored_bytes` is empty.
+    without metadata. On refusal `stored_bytes` is empty. `size` and `sha256` describe the
+    stored bytes (0 and None on refusal); `received_size` is the upload as received. `pages` is
+    the page count (1 for a photo; for a refused PDF, its declared count when known).
     """
 
     accepted: bool
