@@ -18,6 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from bot.config import PROJECT_ROOT, Settings, get_settings
+from bot.db import upgrade_to_head
 
 READY_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 15
@@ -76,6 +77,11 @@ def services(settings: Settings, env: dict[str, str]) -> list[Service]:
                 "endpoints.yml",
             ],
             f"http://127.0.0.1:{settings.rasa_port}/",
+        ),
+        Service(
+            "web",
+            [sys.executable, "-m", "bot.web"],
+            f"http://127.0.0.1:{settings.web_port}/healthz",
         ),
     ]
     return listed
@@ -168,6 +174,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     print("Starting the INAIL Medico esterno assistant...")
     try:
+        print("  database: migrating to the latest schema")
+        upgrade_to_head(settings.database_url)
         supervisor.start()
         supervisor.wait_ready()
         port = settings.rasa_port
@@ -176,7 +184,8 @@ def main() -> int:
             f"  REST:      POST http://localhost:{port}/webhooks/rest/webhook"
             ' {"sender": "me", "message": "ciao"}\n'
             f"  socket.io: http://localhost:{port}/socket.io (for the web widget)\n"
-            "  e.g. curl -s -XPOST localhost:5005/webhooks/rest/webhook "
+            f"  uploads:   POST http://localhost:{settings.web_port}/api/conversations/<sender>/uploads\n"
+            f"  e.g. curl -s -XPOST localhost:{port}/webhooks/rest/webhook "
             '-d \'{"sender":"me","message":"ciao"}\'\n'
             + (
                 ""

@@ -1,0 +1,150 @@
+"""`make bench-nlu`: our NLU pipeline against Rasa's default one, on the same data, in one run.
+
+Both are trained on data/nlu and evaluated on the held-out set tests/nlu/holdout.yml, which
+no model trains on. Printed: intent accuracy and macro-F1 (a message the bot would not
+understand, `nlu_fallback`, counts as a miss), path-routing accuracy on the messages about
+credentials, training time and parse latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+from bot.config import PROJECT_ROOT
+from bot.dialogue.replies import CLARIFY_INTENTS, PATH_BY_INTENT
+
+HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
+TRAINING = PROJECT_ROOT / "data" / "nlu"
+OUR_CONFIG = PROJECT_ROOT / "config.yml"
+DEFAULT_CONFIG = Path(__file__).with_name("rasa_default_config.yml")
+
+
+def route(intent: str) -> str | None:
+    """Where the conversation goes after a message: a path, a clarifying question, or none."""
+    if intent in PATH_BY_INTENT:
+        return PATH_BY_INTENT[intent]
+    if intent in CLARIFY_INTENTS:
+        return "chiarimento"
+    return None
+
+
+@dataclass
+class Result:
+    name: str
+    train_s: float
+    accuracy: float
+    macro_f1: float
+    routing: float
+    routed: int
+    fallback_rate: float
+    p50_ms: float
+    p95_ms: float
+    confusions: list[tuple[str, str, str]]
+
+
+def _holdout() -> list[tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(HOLDOUT))
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def _train(config: Path, output: Path, name: str) -> tuple[str, float]:
+    from rasa.model_training import train_nlu
+
+    started = time.perf_counter()
+    model = train_nlu(str(config), str(TRAINING), str(output), fixed_model_name=name)
+    if not model:
+        raise RuntimeError(f"training failed for {name}")
+    return str(model), time.perf_counter() - started
+
+
+async def _evaluate(
+    name: str, model: str, train_s: float, examples: list[tuple[str, str]]
+) -> Result:
+    from rasa.core.agent import Agent
+    from sklearn.metrics import f1_score
+
+    agent = Agent.load(model)
+    await agent.parse_message("ciao")  # warm-up, not measured
+    predicted: list[str] = []
+    latencies: list[float] = []
+    for text, _ in examples:
+        started = time.perf_counter()
+        parsed = await agent.parse_message(text)
+        latencies.append((time.perf_counter() - started) * 1000)
+        predicted.append(str((parsed.get("intent") or {}).get("name")))
+    expected = [intent for _, intent in examples]
+    routed = [(route(e), route(p)) for e, p in zip(expected, predicted, strict=True) if route(e)]
+    latencies.sort()
+    return Result(
+        name=name,
+        train_s=train_s,
+        accuracy=sum(e == p for e, p in zip(expected, predicted, strict=True)) / len(expected),
+        macro_f1=float(
+            f1_score(expected, predicted, labels=sorted(set(expected)), average="macro")
+        ),
+        routing=sum(e == p for e, p in routed) / len(routed),
+        routed=len(routed),
+        fallback_rate=predicted.count("nlu_fallback") / len(predicted),
+        p50_ms=statistics.median(latencies),
+        p95_ms=latencies[int(0.95 * (len(latencies) - 1))],
+        confusions=[(t, e, p) for (t, e), p in zip(examples, predicted, strict=True) if e != p],
+    )
+
+
+def _print(results: list[Result], examples: int) -> None:
+    print(
+        f"\nHeld-out set: {examples} messages ({HOLDOUT.relative_to(PROJECT_ROOT)}), "
+        f"never trained on. Training data: {TRAINING.relative_to(PROJECT_ROOT)}.\n"
+    )
+    header = f"{'':28}" + "".join(f"{r.name:>22}" for r in results)
+    print(header)
+    rows = [
+        ("intent accuracy", lambda r: f"{r.accuracy:.1%}"),
+        ("intent macro-F1", lambda r: f"{r.macro_f1:.3f}"),
+        ("path routing accuracy", lambda r: f"{r.routing:.1%} (n={r.routed})"),
+        ("not understood (fallback)", lambda r: f"{r.fallback_rate:.1%}"),
+        ("parse latency p50", lambda r: f"{r.p50_ms:.1f} ms"),
+        ("parse latency p95", lambda r: f"{r.p95_ms:.1f} ms"),
+        ("training time", lambda r: f"{r.train_s:.0f} s"),
+    ]
+    for label, cell in rows:
+        print(f"{label:28}" + "".join(f"{cell(r):>22}" for r in results))
+    ours = results[0]
+    if ours.confusions:
+        print(f"\nMisread by {ours.name} (text | expected -> predicted):")
+        for text, expected, predicted in ours.confusions:
+            print(f"  {text[:70]!r:74} {expected} -> {predicted}")
+
+
+def main() -> int:
+    logging.disable(logging.WARNING)
+    examples = _holdout()
+    with tempfile.TemporaryDirectory(prefix="bench-nlu-") as tmp:
+        trained = []
+        for name, config in (("our pipeline", OUR_CONFIG), ("rasa default", DEFAULT_CONFIG)):
+            print(f"Training {name} ({config.relative_to(PROJECT_ROOT)})...", flush=True)
+            model, seconds = _train(config, Path(tmp), name.replace(" ", "-"))
+            trained.append((name, model, seconds))
+        results = [
+            asyncio.run(_evaluate(name, model, seconds, examples))
+            for name, model, seconds in trained
+        ]
+    _print(results, len(examples))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""The web application: routers of each concern, one Rasa client, settings read once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bot.rasa_client import RasaClient
+from bot.web import uploads
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.rasa = RasaClient()
+    try:
+        yield
+    finally:
+        await app.state.rasa.aclose()
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Assistente INAIL Medico esterno", lifespan=lifespan)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.include_router(uploads.router)
+    return app

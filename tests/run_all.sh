@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make test`: every check, in the order that fails fastest. Run by make (venv and model ready).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://localhost:5055/webhook}"
+VENV=.venv/bin
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Lint (ruff)"
+$VENV/ruff check bot actions tests
+$VENV/ruff format --check bot actions tests
+
+step "Training data (rasa data validate)"
+$VENV/rasa data validate --fail-on-warnings --quiet
+
+step "Conversation tests (rasa test, --fail-on-prediction-errors)"
+rm -rf results/conversations
+$VENV/rasa test core --model models/inail.tar.gz --stories tests/conversations \
+  --fail-on-prediction-errors --out results/conversations --quiet
+
+step "Python tests (pytest)"
+$VENV/pytest "$@"
