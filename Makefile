@@ -17,15 +17,26 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10.*/bin/pytho
 export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test venv model lint validate test-conversations test-python bench-nlu clean
+.PHONY: run test venv model system-deps lint validate bench-nlu clean
 
 run: venv model
 	@$(PY) -m bot.launcher
 
-test: venv model
+test: venv model system-deps
 	@bash tests/run_all.sh
+
+# Servers and browser the tests talk to, from Debian's packages (installed once, as root).
+SYSTEM_PACKAGES := chromium postgresql redis-server
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "==> Installing Debian packages:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 venv: $(INSTALLED)
 

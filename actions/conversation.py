@@ -8,17 +8,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import latest_intent as _intent
+from actions.common import send as _send
+from actions.filing import file_ticket_from_tracker
 from bot.dialogue import replies
 from bot.dialogue.content import Reply, get_content
-
-
-def _send(dispatcher: CollectingDispatcher, messages: list[Reply]) -> None:
-    for reply in messages:
-        dispatcher.utter_message(**reply.as_message())
-
-
-def _intent(tracker: Tracker) -> str:
-    return str((tracker.latest_message.get("intent") or {}).get("name") or "")
 
 
 def _previous_path(tracker: Tracker) -> str | None:
@@ -116,6 +110,8 @@ class ActionAnswerYesNo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if tracker.get_slot("pending_question") == "conferma_invio":
+            return self._confirm(dispatcher, tracker)
         outcome = replies.yes_no(
             get_content(),
             tracker.get_slot("pending_question"),
@@ -127,6 +123,17 @@ class ActionAnswerYesNo(Action):
         if outcome.path:
             events += [SlotSet("path", outcome.path), SlotSet("credenziale", outcome.credential)]
         return events
+
+    def _confirm(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        if _intent(tracker) == "affirm":
+            return file_ticket_from_tracker(dispatcher, tracker)
+        content = get_content()
+        section = content.section("filing")
+        reply = Reply(
+            content.render(section["not_confirmed"]), content.buttons(["correct", "file_here"])
+        )
+        _send(dispatcher, [reply])
+        return [SlotSet("pending_question", None)]
 
 
 class ActionFallback(Action):

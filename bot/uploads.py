@@ -13,17 +13,11 @@ import asyncio
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.intake import PURPOSES, CheckedFile, DeclaredIdentity, check_upload
+from bot.intake import PDF, PURPOSES, CheckedFile, DeclaredIdentity, check_upload, sniff
 from bot.rasa_client import RasaClient
 from bot.storage import store_attachment
 from bot.tickets import UnitOfWork
 
-# Which file the conversation is waiting for, from the form slot it is asking.
-PURPOSE_OF_SLOT = {
-    "modulo": "modulo",
-    "documento_fronte": "documento_fronte",
-    "documento_retro": "documento_retro",
-}
 DEFAULT_PURPOSE = "modulo"
 # Checks hold images in memory: a few at a time per process (see bot/intake's benchmark).
 _CHECKS = asyncio.Semaphore(2)
@@ -43,10 +37,18 @@ class UploadOutcome:
         return asdict(self)
 
 
-def purpose_from_tracker(tracker: dict[str, Any]) -> str:
-    """The file the conversation is asking for; the request form when it asks for none."""
-    requested = (tracker.get("slots") or {}).get("requested_slot")
-    return PURPOSE_OF_SLOT.get(str(requested), DEFAULT_PURPOSE)
+def purpose_from_tracker(tracker: dict[str, Any], data: bytes) -> str:
+    """The file the conversation is asking for; the request form when it asks for none.
+
+    For the ID, the side the form waits for; a PDF is taken as the whole document.
+    """
+    slots = tracker.get("slots") or {}
+    if slots.get("requested_slot") != "documento":
+        return DEFAULT_PURPOSE
+    if sniff(data).mime == PDF:
+        return "documento"
+    side = slots.get("documento_atteso")
+    return side if side in ("documento_fronte", "documento_retro") else "documento_fronte"
 
 
 def declared_identity(tracker: dict[str, Any]) -> DeclaredIdentity:
@@ -74,7 +76,7 @@ async def receive_upload(
     """Checks and stores one file for a conversation, and returns what the bot answers."""
     tracker = await rasa.tracker(sender)
     if purpose not in PURPOSES:
-        purpose = purpose_from_tracker(tracker)
+        purpose = purpose_from_tracker(tracker, data)
     async with _CHECKS:
         checked = await asyncio.to_thread(
             check_upload, data, purpose, original_name, declared_identity(tracker)

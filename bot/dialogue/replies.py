@@ -55,6 +55,8 @@ def path_explanation(
         intro = content.render(section["intro_generic"])
     replies.append(Reply(intro))
     replies.extend(Reply(content.render(step)) for step in section["steps"])
+    offer = content.section("filing")
+    replies.append(Reply(content.render(offer["offer"]), content.buttons(offer["offer_buttons"])))
     return replies
 
 

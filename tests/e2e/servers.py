@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 
 from bot.config import PROJECT_ROOT
+from bot.db import session_factory
+from bot.tickets import UnitOfWork
 
 START_TIMEOUT_S = 240
 
@@ -39,6 +41,14 @@ class BotServers:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.var_dir / 'bot.db'}"
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A transaction on the servers' own database, as a staff tool would open it."""
+        return UnitOfWork(session_factory(self.database_url))
+
+    @property
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
 
@@ -46,6 +56,7 @@ class BotServers:
         return {
             **os.environ,
             "VAR_DIR": str(self.var_dir),
+            "DATABASE_URL": self.database_url,
             "RASA_PORT": str(self.rasa_port),
             "ACTION_SERVER_PORT": str(self.action_port),
             "WEB_PORT": str(self.web_port),

@@ -1,0 +1,470 @@
+"""Actions of the filing: the form's validation, the summary, the ticket, the status.
+
+Thin: values come from the tracker, decisions and storage from `bot.dialogue.filing` and
+`bot.tickets`. Files are read from the database, never from the message.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.common import latest_intent as _intent
+from actions.common import send as _send
+from bot.dialogue import filing
+from bot.dialogue.content import Reply, get_content
+from bot.intake.identity import codice_fiscale_in_text
+from bot.tickets import UnitOfWork
+from bot.tickets import personal_data as pd
+from bot.tickets.texts import error_message
+
+MAX_FAILURES_BEFORE_HELP = 3
+EMAIL_IN_TEXT = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[A-Za-z]{2,}")
+PHONE_IN_TEXT = re.compile(r"(?:\+|00)?[\d][\d\s./-]{5,}\d")
+CAP_IN_TEXT = re.compile(r"\b\d{5}\b")
+NO_ANSWERS = frozenset({"no", "nessuno", "non ce l'ho", "non ce lho", "niente", "-", "/deny"})
+YES_ANSWERS = frozenset({"si", "sì", "ok", "va bene", "certo", "confermo", "/affirm"})
+CORRECTABLE = (*filing.FIELDS, "modulo", "documento")
+
+
+def _text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "").strip()
+
+
+def _slots(tracker: Tracker) -> dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in filing.FIELDS}
+
+
+class ValidateFilingForm(FormValidationAction):
+    """Checks each answer of the filing form; files are taken from the database."""
+
+    def name(self) -> str:
+        return "validate_filing_form"
+
+    # -- failures --------------------------------------------------------------------------
+
+    def _fail(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, message: str
+    ) -> dict[str, Any]:
+        failures = dict(tracker.get_slot("failed_attempts") or {})
+        failures[slot] = int(failures.get(slot, 0)) + 1
+        dispatcher.utter_message(text=message)
+        if failures[slot] >= MAX_FAILURES_BEFORE_HELP:
+            content = get_content()
+            section = content.section("filing")
+            formato = content.render(section["formats"][slot])
+            reply = Reply(
+                content.render(section["too_many_failures"], formato=formato),
+                content.buttons(section["too_many_failures_buttons"]),
+            )
+            _send(dispatcher, [reply])
+        return {slot: None, "failed_attempts": failures}
+
+    def _ok(self, tracker: Tracker, slot: str, value: Any) -> dict[str, Any]:
+        failures = dict(tracker.get_slot("failed_attempts") or {})
+        failures.pop(slot, None)
+        return {slot: value, "failed_attempts": failures}
+
+    def _check(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slot: str,
+        checked: pd.Checked,
+    ) -> dict[str, Any]:
+        if checked.ok:
+            return self._ok(tracker, slot, checked.value)
+        return self._fail(
+            dispatcher, tracker, slot, error_message(checked.error or "errore_generico")
+        )
+
+    # -- path and personal data ------------------------------------------------------------
+
+    async def validate_path(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"path": value if value in ("A", "B", "C") else None}
+
+    async def validate_nome(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._check(dispatcher, tracker, "nome", pd.check_name(str(value), "nome"))
+
+    async def validate_cognome(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._check(dispatcher, tracker, "cognome", pd.check_name(str(value), "cognome"))
+
+    async def validate_codice_fiscale(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value)
+        candidate = codice_fiscale_in_text(text) or text
+        checked = pd.check_codice_fiscale(
+            candidate, nome=tracker.get_slot("nome"), cognome=tracker.get_slot("cognome")
+        )
+        return self._check(dispatcher, tracker, "codice_fiscale", checked)
+
+    async def validate_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        match = EMAIL_IN_TEXT.search(str(value))
+        checked = pd.check_email(match.group(0) if match else str(value))
+        return self._check(dispatcher, tracker, "email", checked)
+
+    async def validate_telefono(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        match = PHONE_IN_TEXT.search(str(value))
+        checked = pd.check_telefono(match.group(0) if match else str(value))
+        return self._check(dispatcher, tracker, "telefono", checked)
+
+    async def validate_cap(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        match = CAP_IN_TEXT.search(str(value))
+        result = self._check(
+            dispatcher, tracker, "cap", pd.check_cap(match.group(0) if match else str(value))
+        )
+        if result.get("cap") and tracker.get_slot("unita"):
+            result["unita"] = None  # the office follows the CAP: ask again
+        return result
+
+    async def validate_unita(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        cap = tracker.get_slot("cap")
+        answer = str(value).strip().lower()
+        if _intent(tracker) == "affirm" or answer in YES_ANSWERS:
+            suggestion = pd.suggest_unita(cap)
+            if suggestion:
+                return self._ok(tracker, "unita", suggestion)
+        return self._check(dispatcher, tracker, "unita", pd.check_unita(str(value), cap=cap))
+
+    def _optional(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: Any, check: Any
+    ) -> dict[str, Any]:
+        answer = str(value).strip().lower()
+        if _intent(tracker) == "deny" or answer in NO_ANSWERS:
+            return self._ok(tracker, slot, filing.NOT_GIVEN)
+        return self._check(dispatcher, tracker, slot, check(str(value)))
+
+    async def validate_codice_ditta(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._optional(dispatcher, tracker, "codice_ditta", value, pd.check_codice_ditta)
+
+    async def validate_numero_caso(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._optional(dispatcher, tracker, "numero_caso", value, pd.check_numero_caso)
+
+    # -- files, from the database ----------------------------------------------------------
+
+    async def extract_modulo(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        form = filing.received_files(tracker.sender_id).get("modulo")
+        if form is None or str(form.id) == tracker.get_slot("modulo"):
+            return {}
+        return {"modulo": str(form.id)}
+
+    async def validate_modulo(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        files = filing.received_files(tracker.sender_id)
+        form = files.get("modulo")
+        if form is None:
+            return {"modulo": None}
+        content = get_content()
+        section = content.section("filing")
+        remarks = filing.file_remarks(files, "modulo", _slots(tracker))
+        text = content.render(section["modulo_received"])
+        if remarks:
+            text += "\n" + content.render(section["file_remarks_title"])
+            text += "".join(f"\n• {remark}" for remark in remarks)
+        dispatcher.utter_message(text=text)
+        return self._ok(tracker, "modulo", str(form.id))
+
+    async def extract_documento(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        files = filing.received_files(tracker.sender_id)
+        if filing.has_document(files):
+            ids = ",".join(
+                str(files[p].id)
+                for p in ("documento", "documento_fronte", "documento_retro")
+                if p in files
+            )
+            return {} if ids == tracker.get_slot("documento") else {"documento": ids}
+        side = filing.next_document_side(files)
+        if _intent(tracker) == "upload_received" and side != tracker.get_slot("documento_atteso"):
+            return {"documento_atteso": side}
+        return {}
+
+    async def validate_documento(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        files = filing.received_files(tracker.sender_id)
+        if not filing.has_document(files):
+            return {"documento": None}
+        content = get_content()
+        remarks = [
+            remark
+            for purpose in ("documento", "documento_fronte", "documento_retro")
+            for remark in filing.file_remarks(files, purpose, _slots(tracker))
+        ]
+        text = content.render(content.section("filing", "documento_received"))
+        if remarks:
+            text += "".join(f"\n• {remark}" for remark in remarks)
+        dispatcher.utter_message(text=text)
+        return {**self._ok(tracker, "documento", value), "documento_atteso": None}
+
+
+class ActionAskDocumento(Action):
+    """Asks for the ID: the front (or one PDF), then the back."""
+
+    def name(self) -> str:
+        return "action_ask_documento"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        side = filing.next_document_side(filing.received_files(tracker.sender_id))
+        content = get_content()
+        dispatcher.utter_message(text=content.render(content.section("filing", f"ask_{side}")))
+        return [SlotSet("documento_atteso", side)]
+
+
+class ActionAskUnita(Action):
+    """Suggests the INAIL office from the CAP; the doctor can choose another."""
+
+    def name(self) -> str:
+        return "action_ask_unita"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        content = get_content()
+        section = content.section("filing")
+        suggestion = pd.suggest_unita(tracker.get_slot("cap"))
+        if suggestion:
+            reply = Reply(
+                content.render(section["ask_unita"], unita=suggestion),
+                content.buttons(section["unita_buttons"]),
+            )
+        else:
+            reply = Reply(content.render(section["ask_unita_unknown"]))
+        _send(dispatcher, [reply])
+        return []
+
+
+class ActionShowSummary(Action):
+    """Shows the request as it will be filed, with what to check, and asks to confirm."""
+
+    def name(self) -> str:
+        return "action_show_summary"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        files = filing.received_files(tracker.sender_id)
+        _send(dispatcher, filing.summary(get_content(), _slots(tracker), files))
+        return [
+            SlotSet("summary_id", uuid.uuid4().hex),
+            SlotSet("pending_question", "conferma_invio"),
+        ]
+
+
+def file_ticket_from_tracker(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Files the confirmed summary; shared by the button and a typed "sì"."""
+    content = get_content()
+    summary_id = tracker.get_slot("summary_id")
+    if not summary_id:
+        _send(
+            dispatcher,
+            [
+                Reply(
+                    content.render(content.section("filing", "nothing_to_confirm")),
+                    content.buttons(content.section("filing", "offer_buttons")),
+                )
+            ],
+        )
+        return []
+    channel = filing.channel_of(tracker.sender_id, tracker.get_latest_input_channel())
+    try:
+        outcome = filing.file_from_conversation(
+            content,
+            tracker.sender_id,
+            channel,
+            tracker.get_slot("path"),
+            _slots(tracker),
+            summary_id,
+        )
+    except SQLAlchemyError:
+        _send(dispatcher, [Reply(content.render(content.section("filing", "db_error")))])
+        return []
+    _send(dispatcher, outcome.replies)
+    if outcome.ticket is None:
+        return []
+    return [
+        SlotSet("pending_question", None),
+        SlotSet("modulo", None),
+        SlotSet("documento", None),
+        SlotSet("documento_atteso", None),
+    ]
+
+
+class ActionFileTicket(Action):
+    """Files the ticket once the doctor confirms the summary."""
+
+    def name(self) -> str:
+        return "action_file_ticket"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return file_ticket_from_tracker(dispatcher, tracker)
+
+
+class ActionCorrectField(Action):
+    """Asks again for one datum or file of the summary."""
+
+    def name(self) -> str:
+        return "action_correct_field"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        content = get_content()
+        section = content.section("filing")
+        field = next(tracker.get_latest_entity_values("campo"), None)
+        if field not in CORRECTABLE:
+            _send(
+                dispatcher,
+                [
+                    Reply(
+                        content.render(section["which_field"]),
+                        content.buttons(section["field_buttons"]),
+                    )
+                ],
+            )
+            return []
+        events: list[EventType] = [
+            SlotSet(field, None),
+            SlotSet("summary_id", None),
+            SlotSet("pending_question", None),
+        ]
+        if field in ("modulo", "documento"):
+            _discard_files(tracker.sender_id, field)
+            events.append(SlotSet("documento_atteso", None))
+        if field in ("modulo", "documento"):
+            ask = "action_ask_documento" if field == "documento" else "utter_ask_modulo"
+        elif field == "unita":
+            ask = "action_ask_unita"
+        else:
+            ask = f"utter_ask_{field}"
+        if ask.startswith("utter_"):
+            dispatcher.utter_message(response=ask)
+        elif ask == "action_ask_unita":
+            events += await ActionAskUnita().run(dispatcher, tracker, domain)
+        else:
+            events += await ActionAskDocumento().run(dispatcher, tracker, domain)
+        return [*events, ActiveLoop("filing_form"), SlotSet("requested_slot", field)]
+
+
+def _discard_files(conversation_id: str, field: str) -> None:
+    purposes = (
+        ("modulo",) if field == "modulo" else ("documento", "documento_fronte", "documento_retro")
+    )
+    with UnitOfWork() as uow:
+        now = datetime.now(timezone.utc)
+        for purpose in purposes:
+            uow.attachments.supersede_pending(conversation_id, purpose, now)
+        uow.commit()
+
+
+class ActionUploadReceived(Action):
+    """A file arrived outside the form: added to a ticket that waits for it, or an offer."""
+
+    def name(self) -> str:
+        return "action_upload_received"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        content = get_content()
+        replies = filing.attach_to_waiting_ticket(content, tracker.sender_id)
+        if replies is None:
+            section = content.section("filing")
+            replies = [
+                Reply(
+                    content.render(section["received_offer"]),
+                    content.buttons(section["offer_buttons"]),
+                )
+            ]
+        _send(dispatcher, replies)
+        return []
+
+
+class ActionUploadRejected(Action):
+    """Says why a file was refused and what to send instead."""
+
+    def name(self) -> str:
+        return "action_upload_rejected"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        problems = [str(p) for p in tracker.get_latest_entity_values("upload_problem")]
+        content = get_content()
+        if not problems:
+            problems = [content.render(content.section("filing", "upload_rejected_fallback"))]
+        for problem in problems:
+            dispatcher.utter_message(text=problem)
+        requested = tracker.get_slot("requested_slot")
+        if tracker.active_loop_name and requested in ("modulo", "documento"):
+            failures = dict(tracker.get_slot("failed_attempts") or {})
+            failures[requested] = int(failures.get(requested, 0)) + 1
+            if failures[requested] >= MAX_FAILURES_BEFORE_HELP:
+                section = content.section("filing")
+                _send(
+                    dispatcher,
+                    [
+                        Reply(
+                            content.render(
+                                section["too_many_failures"],
+                                formato=content.render(section["formats"][requested]),
+                            ),
+                            content.buttons(section["too_many_failures_buttons"]),
+                        )
+                    ],
+                )
+            return [SlotSet("failed_attempts", failures)]
+        return []
+
+
+class ActionReportStatus(Action):
+    """The status of this doctor's requests (another ticket only with its e-mail)."""
+
+    def name(self) -> str:
+        return "action_report_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        text = _text(tracker)
+        email = next(tracker.get_latest_entity_values("email"), None)
+        if email is None:
+            match = EMAIL_IN_TEXT.search(text)
+            email = match.group(0) if match else None
+        _send(dispatcher, filing.status_replies(get_content(), tracker.sender_id, text, email))
+        return []

@@ -1,0 +1,292 @@
+"""Filing the request from the conversation: documents received, summary, ticket, status.
+
+Reads and writes the database through bot.tickets; knows nothing of Rasa. The actions in
+`actions/filing.py` pass it plain values taken from the tracker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.dialogue.content import Content, Reply
+from bot.intake import DeclaredIdentity, ExtractedIdentity, Signer
+from bot.intake.identity import identity_warnings
+from bot.tickets import (
+    FiledTicket,
+    FilingRequest,
+    InvalidFilingRequest,
+    MissingDocuments,
+    NoNewAttachments,
+    TicketError,
+    TicketView,
+    UnitOfWork,
+    add_attachments_to_ticket,
+    file_ticket,
+    find_ticket_for_requester,
+    parse_ticket_number,
+    tickets_for_conversation,
+)
+from bot.tickets.texts import error_message, status_label
+
+FIELDS = (
+    "nome",
+    "cognome",
+    "codice_fiscale",
+    "email",
+    "telefono",
+    "cap",
+    "unita",
+    "codice_ditta",
+    "numero_caso",
+)
+OPTIONAL_FIELDS = frozenset({"codice_ditta", "numero_caso"})
+NOT_GIVEN = "-"  # an optional field the doctor chose to leave empty
+WAITING_FOR_DOCUMENTS = frozenset({"da_integrare", "respinta"})
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A checked file of the conversation, not yet on a ticket."""
+
+    id: int
+    purpose: str
+    flags: tuple[str, ...]
+    warnings: tuple[tuple[str, str], ...]  # (code, message) found when the file was checked
+    identity: ExtractedIdentity | None
+    signer: Signer | None
+
+
+def _from_dict(cls: type, data: Mapping[str, Any] | None) -> Any:
+    if not data:
+        return None
+    return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})
+
+
+def received_files(conversation_id: str) -> dict[str, ReceivedFile]:
+    """The latest accepted file per purpose, as the database has it."""
+    with UnitOfWork() as uow:
+        rows = uow.attachments.pending_for_conversation(conversation_id)
+        files = {}
+        for row in rows:
+            results = json.loads(row.check_results or "{}")
+            files[row.purpose] = ReceivedFile(
+                id=row.id,
+                purpose=row.purpose,
+                flags=tuple(results.get("flags") or ()),
+                warnings=tuple(
+                    (str(w.get("code")), str(w.get("message")))
+                    for w in results.get("warnings") or ()
+                ),
+                identity=_from_dict(ExtractedIdentity, results.get("identity")),
+                signer=_from_dict(Signer, results.get("signer")),
+            )
+        return files
+
+
+def has_form(files: Mapping[str, ReceivedFile]) -> bool:
+    return "modulo" in files
+
+
+def has_document(files: Mapping[str, ReceivedFile]) -> bool:
+    return "documento" in files or {"documento_fronte", "documento_retro"} <= files.keys()
+
+
+def next_document_side(files: Mapping[str, ReceivedFile]) -> str:
+    """Which side of the ID the conversation waits for."""
+    return "documento_retro" if "documento_fronte" in files else "documento_fronte"
+
+
+# Warnings that depend on the data the doctor declared: computed again with the current data.
+IDENTITY_WARNINGS = frozenset({"dato_diverso", "firmatario_diverso"})
+
+
+def file_remarks(
+    files: Mapping[str, ReceivedFile], purpose: str, slots: Mapping[str, Any]
+) -> list[str]:
+    """What to check about one received file: its own warnings, then the identity pre-check."""
+    received = files.get(purpose)
+    if received is None:
+        return []
+    remarks = [message for code, message in received.warnings if code not in IDENTITY_WARNINGS]
+    if purpose == "modulo":
+        remarks += identity_differences(files, slots)
+    return remarks
+
+
+def identity_differences(files: Mapping[str, ReceivedFile], slots: Mapping[str, Any]) -> list[str]:
+    """What the request form says differently from the data the doctor gave, in words."""
+    form = files.get("modulo")
+    if form is None:
+        return []
+    declared = DeclaredIdentity(
+        nome=slots.get("nome"),
+        cognome=slots.get("cognome"),
+        codice_fiscale=slots.get("codice_fiscale"),
+    )
+    return [w.message for w in identity_warnings(form.identity, declared, form.signer, "modulo")]
+
+
+def summary(
+    content: Content, slots: Mapping[str, Any], files: Mapping[str, ReceivedFile]
+) -> list[Reply]:
+    """The request as it would be filed, the warnings, and the question to confirm."""
+    section = content.section("filing")
+    labels = section["labels"]
+    lines = [content.render(section["summary_title"])]
+    for name in FIELDS:
+        value = slots.get(name)
+        if value and value != NOT_GIVEN:
+            lines.append(f"{labels[name]}: {value}")
+    documents = [
+        labels[p]
+        for p in ("modulo", "documento", "documento_fronte", "documento_retro")
+        if p in files
+    ]
+    lines.append(f"{labels['allegati']}: {', '.join(documents)}")
+    replies = [Reply("\n".join(lines))]
+    remarks = identity_differences(files, slots)
+    form = files.get("modulo")
+    if form and "firma_da_verificare" in form.flags:
+        remarks.append(content.render(section["firma_da_verificare"]))
+    if remarks:
+        replies.append(
+            Reply(
+                content.render(section["warnings_title"])
+                + "\n"
+                + "\n".join(f"• {r}" for r in remarks)
+            )
+        )
+    replies.append(
+        Reply(content.render(section["confirm"]), content.buttons(section["confirm_buttons"]))
+    )
+    return replies
+
+
+def idempotency_key(conversation_id: str, summary_id: str) -> str:
+    """One key per summary shown: confirming it twice, or retrying, files one ticket."""
+    return hashlib.sha256(f"{conversation_id}\n{summary_id}".encode()).hexdigest()
+
+
+def channel_of(conversation_id: str, input_channel: str | None) -> str:
+    if conversation_id.startswith("telegram:"):
+        return "telegram"
+    return input_channel or "rest"
+
+
+@dataclass(frozen=True)
+class FilingOutcome:
+    replies: list[Reply]
+    ticket: FiledTicket | None = None
+
+
+def file_from_conversation(
+    content: Content,
+    conversation_id: str,
+    channel: str,
+    path: str | None,
+    slots: Mapping[str, Any],
+    summary_id: str,
+) -> FilingOutcome:
+    """Files the ticket once; tells the doctor the number and what happens next."""
+    section = content.section("filing")
+    request = FilingRequest(
+        nome=slots.get("nome") or "",
+        cognome=slots.get("cognome") or "",
+        codice_fiscale=slots.get("codice_fiscale") or "",
+        email=slots.get("email") or "",
+        telefono=slots.get("telefono") or "",
+        cap=slots.get("cap") or "",
+        unita=slots.get("unita") or None,
+        codice_ditta=_optional(slots.get("codice_ditta")),
+        numero_caso=_optional(slots.get("numero_caso")),
+        path=path or "A",
+        channel=channel,
+        conversation_id=conversation_id,
+    )
+    try:
+        filed = file_ticket(UnitOfWork(), request, idempotency_key(conversation_id, summary_id))
+    except MissingDocuments:
+        return FilingOutcome([Reply(error_message("documenti_mancanti"))])
+    except InvalidFilingRequest as error:
+        return FilingOutcome(
+            [Reply(error_message("dati_non_validi"))]
+            + [Reply(error_message(code)) for code in error.errors.values()]
+        )
+    except TicketError as error:
+        return FilingOutcome([Reply(error_message(error.code))])
+    template = section["filed"] if filed.newly_filed else section["already_filed"]
+    return FilingOutcome(
+        [
+            Reply(content.render(template, numero=filed.number)),
+            Reply(content.render(section["next_steps"])),
+        ],
+        filed,
+    )
+
+
+def _optional(value: Any) -> str | None:
+    return None if value in (None, "", NOT_GIVEN) else str(value)
+
+
+def _describe(content: Content, ticket: TicketView) -> str:
+    section = content.section("status")
+    text = content.render(
+        section["line"],
+        numero=ticket.number,
+        stato=status_label(ticket.status),
+        data=ticket.updated_at.strftime("%d/%m/%Y"),
+    )
+    if ticket.status_reason:
+        text += " " + content.render(section["reason"], motivo=ticket.status_reason)
+    if ticket.status in WAITING_FOR_DOCUMENTS:
+        text += " " + content.render(section["send_documents"])
+    return text
+
+
+def status_replies(
+    content: Content, conversation_id: str, text: str | None, email: str | None
+) -> list[Reply]:
+    """The status of this doctor's requests; another ticket only with its e-mail."""
+    section = content.section("status")
+    number = parse_ticket_number(text or "")
+    if number:
+        ticket = find_ticket_for_requester(UnitOfWork(), number, conversation_id, email)
+        if ticket is None:
+            key = "not_found_with_email" if email else "ask_email"
+            return [Reply(content.render(section[key], numero=number))]
+        return [Reply(_describe(content, ticket))]
+    tickets = tickets_for_conversation(UnitOfWork(), conversation_id)
+    if not tickets:
+        return [Reply(content.render(section["none"]))]
+    return [Reply(_describe(content, ticket)) for ticket in tickets]
+
+
+def attach_to_waiting_ticket(content: Content, conversation_id: str) -> list[Reply] | None:
+    """New documents for a ticket that waits for them (da integrare / respinta), if any."""
+    waiting = [
+        t
+        for t in tickets_for_conversation(UnitOfWork(), conversation_id)
+        if t.status in WAITING_FOR_DOCUMENTS
+    ]
+    if not waiting:
+        return None
+    section = content.section("status")
+    try:
+        change = add_attachments_to_ticket(UnitOfWork(), waiting[0].number, conversation_id)
+    except NoNewAttachments:
+        return None
+    except TicketError as error:
+        return [Reply(error_message(error.code))]
+    return [
+        Reply(
+            content.render(
+                section["documents_added"],
+                numero=change.number,
+                stato=status_label(change.to_status),
+            )
+        )
+    ]
