@@ -20,7 +20,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test venv model system-deps lint validate bench-nlu clean
+.PHONY: run test venv model system-deps lint validate bench bench-nlu clean
 
 run: venv model
 	@$(PY) -m bot.launcher
@@ -70,6 +70,10 @@ validate: venv
 
 bench-nlu: venv
 	@$(PY) -m bot.bench.nlu
+
+bench: venv
+	@$(PY) -m bot.bench.intake
+	@$(PY) -m bot.bench.filing
 
 clean:
 	rm -rf $(VENV) models results
