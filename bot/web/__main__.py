@@ -12,7 +12,11 @@ from bot.web.app import create_app
 def main() -> None:
     configure_logging()
     settings = get_settings()
-    uvicorn.run(create_app(), host=settings.web_host, port=settings.web_port, log_config=None)
+    # No WebSocket routes here (the widget's socket.io is Rasa's); uvicorn's "auto" would import
+    # a websockets API newer than the 10.x that Rasa pins, and fail at start.
+    uvicorn.run(
+        create_app(), host=settings.web_host, port=settings.web_port, log_config=None, ws="none"
+    )
 
 
 if __name__ == "__main__":
