@@ -1,7 +1,8 @@
 """Status changes: by staff from the console, by the doctor when sending new documents.
 
 Every change writes, in the same transaction, a status event (who, when, why) and an outbox row
-that the notifier delivers to the doctor's channel.
+that the notifier delivers to the doctor's channel; a change by staff can also write a second row
+for the doctor's e-mail address (channel "email").
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.tickets.views import StatusChange
 
 STATUS_CHANGED = "status_changed"
 RESUBMISSION_ACTOR = "richiedente"
+EMAIL_CHANNEL = "email"
 
 
 def change_status(
@@ -30,15 +32,25 @@ def change_status(
     reason: str | None = None,
     *,
     now: datetime | None = None,
+    notify_by_email: bool = False,
 ) -> StatusChange:
-    """A staff member moves a ticket; da_integrare and respinta need the reason the doctor reads."""
+    """A staff member moves a ticket; da_integrare and respinta need the reason the doctor reads.
+
+    With `notify_by_email` the doctor is also told at the ticket's e-mail address.
+    """
     if not actor or not actor.strip():
         raise ValueError("actor is required")
     with uow:
         ticket = _ticket_for_update(uow, number)
         check_staff_transition(ticket.status, to_status, reason)
         change = _record_change(
-            uow, ticket, to_status, actor.strip(), (reason or "").strip() or None, now or utc_now()
+            uow,
+            ticket,
+            to_status,
+            actor.strip(),
+            (reason or "").strip() or None,
+            now or utc_now(),
+            channels=(ticket.channel, EMAIL_CHANNEL) if notify_by_email else (ticket.channel,),
         )
         uow.commit()
         return change
@@ -92,6 +104,8 @@ def _record_change(
     actor: str,
     reason: str | None,
     now: datetime,
+    *,
+    channels: tuple[str, ...] | None = None,
 ) -> StatusChange:
     from_status = ticket.status
     ticket.status = to_status
@@ -112,18 +126,19 @@ def _record_change(
         "reason": reason,
         "occurred_at": now.isoformat(),
     }
-    uow.outbox.add(
-        OutboxMessage(
-            ticket_id=ticket.id,
-            channel=ticket.channel,
-            conversation_id=ticket.conversation_id,
-            kind=STATUS_CHANGED,
-            payload=json.dumps(payload, ensure_ascii=False),
-            created_at=now,
-            attempts=0,
-            next_attempt_at=now,
+    for channel in dict.fromkeys(channels or (ticket.channel,)):
+        uow.outbox.add(
+            OutboxMessage(
+                ticket_id=ticket.id,
+                channel=channel,
+                conversation_id=ticket.conversation_id,
+                kind=STATUS_CHANGED,
+                payload=json.dumps(payload, ensure_ascii=False),
+                created_at=now,
+                attempts=0,
+                next_attempt_at=now,
+            )
         )
-    )
     uow.flush()
     return StatusChange(
         number=ticket.number,
