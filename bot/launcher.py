@@ -84,6 +84,10 @@ def services(settings: Settings, env: dict[str, str]) -> list[Service]:
             f"http://127.0.0.1:{settings.web_port}/healthz",
         ),
     ]
+    if settings.telegram_bot_token:
+        # The Telegram bridge (polling or webhook) and the notifier that pushes status changes.
+        listed.append(Service("telegram", [sys.executable, "-m", "bot.telegram"], None))
+        listed.append(Service("notify", [sys.executable, "-m", "bot.notify"], None))
     return listed
 
 
