@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from bot.rasa_client import RasaClient
-from bot.web import uploads
+from bot.web import uploads, widget
 
 
 @asynccontextmanager
@@ -28,4 +28,5 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(uploads.router)
+    widget.install(app)  # widget bundle, /demo, history; CORS for embedding sites
     return app

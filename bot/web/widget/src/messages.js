@@ -1,0 +1,63 @@
+// The transcript's entries, and how bot messages of every source become one.
+//
+// Entry: { id, from: "user" | "bot", ts (ms), text, buttons?: [{title, payload}], image?,
+//          status?: true (a notice about the doctor's request), state?: "pending" | "sending",
+//          payload? (what a clicked button sends), file?: {name, size, purpose, state, detail} }
+
+export function newId() {
+  const random = globalThis.crypto?.getRandomValues
+    ? Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (b) =>
+        b.toString(16).padStart(2, "0"),
+      ).join("")
+    : Math.random().toString(16).slice(2);
+  return `${Date.now().toString(36)}-${random}`;
+}
+
+function buttonsOf(message) {
+  const raw = message.quick_replies || message.buttons || [];
+  return raw
+    .filter((b) => b && typeof b.title === "string" && typeof b.payload === "string")
+    .map((b) => ({ title: b.title, payload: b.payload }));
+}
+
+function isStatusNotice(message) {
+  const custom = message.custom || message.data?.custom || {};
+  return Boolean(
+    custom.type === "ticket_status" || custom.ticket_status || message.metadata?.ticket_status,
+  );
+}
+
+/**
+ * A bot entry from a socket.io `bot_uttered` payload or a REST/collector reply:
+ * {text, quick_replies|buttons, attachment, image, custom}.
+ */
+export function botEntry(message, ts = Date.now()) {
+  const msg = message && typeof message === "object" ? message : { text: String(message ?? "") };
+  const custom = msg.custom && typeof msg.custom === "object" ? msg.custom : {};
+  const text = msg.text ?? custom.text ?? "";
+  const image =
+    msg.image ||
+    (msg.attachment?.type === "image" ? msg.attachment.payload?.src : undefined) ||
+    undefined;
+  const entry = { id: newId(), from: "bot", ts, text: String(text) };
+  const buttons = buttonsOf(msg);
+  if (buttons.length) entry.buttons = buttons;
+  if (typeof image === "string") entry.image = image;
+  if (isStatusNotice(msg)) entry.status = true;
+  return entry;
+}
+
+/** True when a bot entry has nothing to show (e.g. an empty custom payload). */
+export function isEmpty(entry) {
+  return !entry.text && !entry.image && !entry.buttons && !entry.file;
+}
+
+/** An entry of the server's history (GET /widget/api/history/<session>). */
+export function historyEntry(item) {
+  const entry = { id: newId(), from: item.from, ts: Math.round(item.ts * 1000), text: item.text };
+  if (item.buttons?.length) entry.buttons = item.buttons;
+  if (item.image) entry.image = item.image;
+  if (item.status) entry.status = true;
+  if (item.file) entry.file = { name: "", size: 0, purpose: "", state: item.file, detail: [] };
+  return entry;
+}

@@ -1,0 +1,557 @@
+// The chat widget: transcript, connection, uploads, and the panel the doctor sees.
+
+import { Connection } from "./connection.js";
+import { botEntry, historyEntry, isEmpty, newId } from "./messages.js";
+import { Store } from "./store.js";
+import strings from "./strings.it.json";
+import { ACCEPT_ATTRIBUTE, fill, outcomeOf, precheck, uploadFile } from "./upload.js";
+import { buildShell, dayKey, daySeparator, el, entryRow, fileCard } from "./view.js";
+
+const DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024;
+// Local file entries replace the server's bare "file sent" entries within this window.
+const FILE_MATCH_WINDOW_MS = 120_000;
+
+export class ChatWidget {
+  constructor(options) {
+    this.options = options;
+    this.strings = strings;
+    this.store = new Store(options.storagePrefix);
+    this.entries = [];
+    this.rows = new Map();
+    this.retryFiles = new Map();
+    this.uploading = 0;
+    this.otherTabWaiting = false;
+    this.unread = 0;
+    this.pendingFile = null;
+    this.config = { socketUrl: options.socketUrl, socketPath: options.socketPath, maxUploadBytes: DEFAULT_MAX_UPLOAD };
+  }
+
+  // ---- start -------------------------------------------------------------------------------
+
+  async mount() {
+    const doc = document;
+    this.doc = doc;
+    this.host = el(doc, "div", { id: "inail-chat-widget" });
+    doc.body.append(this.host);
+    const shadow = this.host.attachShadow({ mode: "open" });
+    this.ui = buildShell(doc, shadow, this.options, strings);
+    this.ui.fileInput.setAttribute("accept", ACCEPT_ATTRIBUTE);
+    this.bindUi();
+    this.store.onOtherTab((key) => {
+      if (key === "session") this.followOtherTab();
+    });
+
+    const session = this.store.session();
+    this.loadSession(session.id);
+    const wasOpen = this.store.get("open") === "true";
+    this.setOpen(this.options.open || wasOpen, { focus: false });
+
+    await this.loadConfig();
+    this.connect();
+    if (!session.isNew) await this.loadHistory();
+  }
+
+  loadSession(sessionId) {
+    this.sessionId = sessionId;
+    this.entries = this.store.transcript(sessionId).map((entry) => {
+      if (entry.file?.state === "uploading") {
+        return { ...entry, file: { ...entry.file, state: "failed", detail: [strings.errorNetwork] } };
+      }
+      return entry;
+    });
+    this.ui.input.value = this.store.draft(sessionId);
+    this.resizeInput();
+    this.renderAll();
+    this.openChannel();
+  }
+
+  async loadConfig() {
+    try {
+      const response = await fetch(`${this.options.serverUrl}/widget/config.json`, { credentials: "omit" });
+      if (response.ok) {
+        const body = await response.json();
+        // No public socket URL configured: Rasa on the web process's host, at its own port.
+        const server = new URL(this.options.serverUrl);
+        const sameHost = body.socketPort ? `${server.protocol}//${server.hostname}:${body.socketPort}` : undefined;
+        this.config = {
+          socketUrl: this.options.socketUrl || body.socketUrl || sameHost,
+          socketPath: this.options.socketPath || body.socketPath,
+          maxUploadBytes: body.maxUploadBytes || DEFAULT_MAX_UPLOAD,
+        };
+      }
+    } catch {
+      // the web process is down: connect with the defaults, the chat may still work
+    }
+    this.config.socketUrl ||= this.options.serverUrl;
+    this.config.socketPath ||= "/socket.io";
+  }
+
+  connect() {
+    this.connection = new Connection(
+      { url: this.config.socketUrl, path: this.config.socketPath, sessionId: this.sessionId },
+      {
+        onState: (state) => this.onConnectionState(state),
+        onBotMessage: (message) => this.onBotMessage(message),
+        onDelivered: (id) => this.onDelivered(id),
+      },
+    );
+    for (const entry of this.entries) {
+      if (entry.from === "user" && entry.state) this.connection.send(entry.id, entry.payload || entry.text);
+    }
+    this.connection.start();
+  }
+
+  /** The server's transcript (authoritative), with what only this browser knows merged in. */
+  async loadHistory() {
+    let items;
+    try {
+      const url = `${this.options.serverUrl}/widget/api/history/${this.sessionId}`;
+      const response = await fetch(url, { credentials: "omit" });
+      if (!response.ok) return;
+      items = (await response.json()).entries;
+    } catch {
+      return; // offline: the local copy stays
+    }
+    if (!Array.isArray(items) || (!items.length && this.entries.length)) return;
+    const server = items.map(historyEntry);
+    const localFiles = this.entries.filter((e) => e.file && e.file.state !== "failed" && !e.file.state.startsWith("history"));
+    const merged = server.filter(
+      (e) => !(e.file && localFiles.some((f) => Math.abs(f.ts - e.ts) < FILE_MATCH_WINDOW_MS)),
+    );
+    const localOnly = this.entries.filter((e) => e.state || (e.file && !e.file.state.startsWith("history")));
+    this.entries = [...merged, ...localOnly].sort((a, b) => a.ts - b.ts);
+    this.renderAll();
+    this.save();
+  }
+
+  followOtherTab() {
+    const session = this.store.session();
+    if (session.id === this.sessionId) return;
+    this.connection?.stop();
+    this.loadSession(session.id);
+    this.connect();
+  }
+
+  // ---- tabs --------------------------------------------------------------------------------
+
+  openChannel() {
+    this.channel?.close();
+    this.channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(`inail-chat:${this.sessionId}`) : null;
+    if (this.channel) this.channel.onmessage = (event) => this.onOtherTabMessage(event.data);
+  }
+
+  broadcast(message) {
+    try {
+      this.channel?.postMessage(message);
+    } catch {
+      // a closed channel (session just changed): nothing to share
+    }
+  }
+
+  onOtherTabMessage(message) {
+    if (message?.type === "entry") {
+      const entry = message.entry;
+      if (this.rows.has(entry.id)) this.replaceEntry(entry, { share: false });
+      else this.addEntry(entry, { share: false });
+    } else if (message?.type === "waiting") {
+      this.otherTabWaiting = Boolean(message.on);
+      this.updateTyping();
+    }
+  }
+
+  // ---- transcript --------------------------------------------------------------------------
+
+  save() {
+    const keep = this.entries.map((entry) => {
+      if (!entry.file) return entry;
+      const { progress, ...file } = entry.file;
+      return { ...entry, file };
+    });
+    this.store.saveTranscript(this.sessionId, keep);
+  }
+
+  addEntry(entry, { share = true } = {}) {
+    this.entries.push(entry);
+    this.appendRow(entry, this.entries[this.entries.length - 2]);
+    this.afterChange();
+    if (share) this.broadcast({ type: "entry", entry });
+    if (entry.from === "bot") this.notify(entry);
+  }
+
+  replaceEntry(entry, { share = true, save = true } = {}) {
+    const index = this.entries.findIndex((e) => e.id === entry.id);
+    if (index < 0) return;
+    this.entries[index] = entry;
+    const old = this.rows.get(entry.id);
+    const row = this.row(entry);
+    old?.replaceWith(row);
+    this.rows.set(entry.id, row);
+    if (save) this.afterChange();
+    if (share) this.broadcast({ type: "entry", entry });
+  }
+
+  afterChange() {
+    this.save();
+    this.renderQuickReplies();
+    this.updateTyping();
+    this.ui.empty.hidden = this.entries.length > 0;
+  }
+
+  row(entry) {
+    const retry = this.retryFiles.has(entry.id) ? () => this.retryUpload(entry.id) : undefined;
+    return entryRow(this.doc, entry, strings, retry);
+  }
+
+  appendRow(entry, previous) {
+    if (!previous || dayKey(previous.ts) !== dayKey(entry.ts)) {
+      this.ui.log.append(daySeparator(this.doc, entry.ts, strings));
+    }
+    const row = this.row(entry);
+    this.rows.set(entry.id, row);
+    const nearBottom = this.isNearBottom();
+    this.ui.log.append(row);
+    if (nearBottom || entry.from === "user") this.scrollToBottom();
+  }
+
+  renderAll() {
+    const { log } = this.ui;
+    log.setAttribute("aria-busy", "true"); // no announcement of the whole history
+    log.replaceChildren();
+    this.rows.clear();
+    this.entries.forEach((entry, i) => this.appendRow(entry, this.entries[i - 1]));
+    log.removeAttribute("aria-busy");
+    this.renderQuickReplies();
+    this.updateTyping();
+    this.ui.empty.hidden = this.entries.length > 0;
+    this.scrollToBottom();
+  }
+
+  renderQuickReplies() {
+    const { quick } = this.ui;
+    const last = this.entries[this.entries.length - 1];
+    const buttons = last?.from === "bot" ? last.buttons || [] : [];
+    quick.replaceChildren(
+      ...buttons.map((button) => {
+        const b = el(this.doc, "button", { type: "button", text: button.title });
+        b.addEventListener("click", () => {
+          this.sendMessage(button.title, button.payload);
+          this.ui.input.focus();
+        });
+        return b;
+      }),
+    );
+    quick.hidden = buttons.length === 0;
+  }
+
+  isNearBottom() {
+    const s = this.ui.scroll;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < 80;
+  }
+
+  scrollToBottom() {
+    const s = this.ui.scroll;
+    requestAnimationFrame(() => {
+      s.scrollTop = s.scrollHeight;
+    });
+  }
+
+  // ---- conversation ------------------------------------------------------------------------
+
+  isWaiting() {
+    const sending = this.entries.some((e) => e.from === "user" && e.state === "sending");
+    return sending || this.uploading > 0;
+  }
+
+  updateTyping() {
+    const online = this.connection?.state === "online";
+    const show = (online && this.isWaiting()) || this.otherTabWaiting;
+    if (this.ui.typing.hidden === !show) return;
+    this.ui.typing.hidden = !show;
+    if (show) this.scrollToBottom();
+  }
+
+  sendMessage(text, payload) {
+    const online = this.connection?.state === "online";
+    const entry = { id: newId(), from: "user", ts: Date.now(), text, state: online ? "sending" : "pending" };
+    if (payload) entry.payload = payload;
+    this.addEntry(entry);
+    this.broadcast({ type: "waiting", on: true });
+    this.connection.send(entry.id, payload || text);
+  }
+
+  onDelivered(id) {
+    const entry = this.entries.find((e) => e.id === id);
+    if (entry) {
+      const { state, ...delivered } = entry;
+      this.replaceEntry(delivered);
+    }
+    if (!this.isWaiting()) this.broadcast({ type: "waiting", on: false });
+  }
+
+  onConnectionState(state) {
+    const { panel, statusText, banner } = this.ui;
+    panel.dataset.state = state;
+    statusText.textContent = {
+      online: strings.statusOnline, offline: strings.statusOffline, connecting: strings.statusConnecting,
+    }[state];
+    const wasOffline = banner.dataset.kind === "offline";
+    if (state === "offline") {
+      banner.textContent = strings.bannerOffline;
+      banner.className = "banner";
+      banner.dataset.kind = "offline";
+      banner.hidden = false;
+    } else if (state === "online" && wasOffline) {
+      banner.textContent = strings.bannerBack;
+      banner.className = "banner back";
+      banner.dataset.kind = "back";
+      clearTimeout(this.bannerTimer);
+      this.bannerTimer = setTimeout(() => {
+        banner.hidden = true;
+        banner.dataset.kind = "";
+      }, 2500);
+    }
+    const from = state === "online" ? "pending" : "sending";
+    const to = state === "online" ? "sending" : "pending";
+    for (const entry of [...this.entries]) {
+      if (entry.from === "user" && entry.state === from) this.replaceEntry({ ...entry, state: to });
+    }
+    this.updateTyping();
+  }
+
+  onBotMessage(message) {
+    const entry = botEntry(message);
+    if (isEmpty(entry)) return;
+    // Nothing was asked: a notice that arrived on its own, e.g. a change of the request's status.
+    if (!this.isWaiting() && !this.otherTabWaiting) entry.status = true;
+    this.addEntry(entry, { share: false });
+  }
+
+  notify(entry) {
+    const panelVisible = this.isOpen && this.doc.visibilityState === "visible";
+    if (panelVisible) return;
+    this.unread += 1;
+    const { badge, toast, launcher, announcer } = this.ui;
+    badge.textContent = String(this.unread);
+    badge.hidden = false;
+    launcher.setAttribute("aria-label", `${strings.launcherOpen} (${fill(strings.unread, { count: this.unread })})`);
+    if (!this.isOpen) {
+      const preview = entry.text.length > 140 ? `${entry.text.slice(0, 140)}…` : entry.text;
+      toast.replaceChildren(
+        el(this.doc, "strong", { text: entry.status ? strings.statusUpdate : strings.newMessage }),
+        this.doc.createTextNode(preview),
+      );
+      toast.hidden = !preview;
+      announcer.textContent = `${strings.newMessage}: ${preview}`;
+    }
+  }
+
+  clearUnread() {
+    this.unread = 0;
+    this.ui.badge.hidden = true;
+    this.ui.toast.hidden = true;
+  }
+
+  newConversation() {
+    if (!window.confirm(strings.newConversationConfirm)) return;
+    this.connection?.stop();
+    this.retryFiles.clear();
+    this.clearFile();
+    const id = this.store.newSession(this.sessionId);
+    this.loadSession(id);
+    this.connect();
+    this.ui.input.focus();
+  }
+
+  // ---- files -------------------------------------------------------------------------------
+
+  chooseFile(file) {
+    if (!file) return;
+    const { tray } = this.ui;
+    const problem = precheck(file, this.config.maxUploadBytes, strings);
+    this.pendingFile = problem ? null : { file, purpose: "" };
+    const remove = el(this.doc, "button", {
+      type: "button", class: "remove", icon: "close", "aria-label": strings.removeFile, title: strings.removeFile,
+    });
+    remove.addEventListener("click", () => {
+      this.clearFile();
+      this.ui.attachButton.focus();
+    });
+    const card = fileCard(this.doc, { name: file.name, size: file.size }, strings);
+    card.append(remove);
+    const parts = [card];
+    if (problem) {
+      parts.push(el(this.doc, "p", { class: "tray-error", text: problem }));
+      this.ui.alert.textContent = problem;
+    } else {
+      const select = el(this.doc, "select", { id: "inail-chat-purpose" });
+      for (const [value, label] of Object.entries(strings.purposes)) {
+        select.append(el(this.doc, "option", { value, text: label }));
+      }
+      select.addEventListener("change", () => {
+        if (this.pendingFile) this.pendingFile.purpose = select.value;
+      });
+      parts.push(el(this.doc, "label", { for: "inail-chat-purpose", text: strings.purposeLabel }), select);
+      this.ui.announcer.textContent = fill(strings.fileReady, { name: file.name });
+    }
+    tray.replaceChildren(...parts);
+    tray.hidden = false;
+    this.scrollToBottom();
+  }
+
+  clearFile() {
+    this.pendingFile = null;
+    this.ui.tray.hidden = true;
+    this.ui.tray.replaceChildren();
+    this.ui.fileInput.value = "";
+  }
+
+  sendFile({ file, purpose }) {
+    const entry = {
+      id: newId(), from: "user", ts: Date.now(), text: "",
+      file: { name: file.name, size: file.size, purpose, state: "uploading", progress: 0, detail: [] },
+    };
+    this.retryFiles.set(entry.id, { file, purpose });
+    this.addEntry(entry);
+    this.upload(entry);
+  }
+
+  retryUpload(id) {
+    const entry = this.entries.find((e) => e.id === id);
+    if (!entry) return;
+    this.replaceEntry({ ...entry, file: { ...entry.file, state: "uploading", progress: 0, detail: [] } });
+    this.upload(this.entries.find((e) => e.id === id));
+  }
+
+  async upload(entry) {
+    const { file, purpose } = this.retryFiles.get(entry.id);
+    this.uploading += 1;
+    this.updateTyping();
+    const result = await uploadFile({
+      serverUrl: this.options.serverUrl,
+      sessionId: this.sessionId,
+      file,
+      purpose,
+      onProgress: (percent) => {
+        const current = this.entries.find((e) => e.id === entry.id);
+        if (current?.file?.state === "uploading" && percent !== current.file.progress) {
+          this.replaceEntry({ ...current, file: { ...current.file, progress: percent } }, { save: false, share: false });
+        }
+      },
+    });
+    this.uploading -= 1;
+    const outcome = outcomeOf(result, strings);
+    const replies = outcome.replies.map((reply) => botEntry(reply)).filter((e) => !isEmpty(e));
+    const repeated = (text) => replies.some((r) => r.text.includes(text));
+    const detail = outcome.state === "rejected" ? outcome.detail.filter((d) => !repeated(d)) : outcome.detail;
+    if (!outcome.retry) this.retryFiles.delete(entry.id);
+    const current = this.entries.find((e) => e.id === entry.id) || entry;
+    const { progress, ...fileInfo } = current.file;
+    this.replaceEntry({ ...current, file: { ...fileInfo, state: outcome.state, detail } });
+    if (outcome.state === "failed") this.ui.alert.textContent = outcome.detail.join(" ");
+    for (const reply of replies) this.addEntry(reply);
+  }
+
+  // ---- panel -------------------------------------------------------------------------------
+
+  get isOpen() {
+    return !this.ui.panel.hidden;
+  }
+
+  setOpen(open, { focus = true } = {}) {
+    const { panel, launcher, root } = this.ui;
+    panel.hidden = !open;
+    root.classList.toggle("open", open);
+    launcher.setAttribute("aria-expanded", String(open));
+    launcher.innerHTML = "";
+    launcher.append(el(this.doc, "span", { icon: open ? "down" : "chat", style: "display:grid" }), this.ui.badge);
+    launcher.setAttribute("aria-label", open ? strings.launcherClose : strings.launcherOpen);
+    this.store.set("open", String(open));
+    if (open) {
+      this.clearUnread();
+      this.scrollToBottom();
+      if (focus) this.ui.input.focus();
+    } else if (focus) {
+      launcher.focus();
+    }
+  }
+
+  resizeInput() {
+    const { input } = this.ui;
+    input.style.height = "auto";
+    input.style.height = `${Math.min(input.scrollHeight, 120)}px`;
+  }
+
+  submit() {
+    const { input } = this.ui;
+    const text = input.value.trim();
+    if (text) {
+      this.sendMessage(text);
+      input.value = "";
+      this.store.saveDraft(this.sessionId, "");
+      this.resizeInput();
+    }
+    if (this.pendingFile) {
+      const pending = this.pendingFile;
+      this.clearFile();
+      this.sendFile(pending);
+    }
+    input.focus();
+  }
+
+  bindUi() {
+    const ui = this.ui;
+    ui.launcher.addEventListener("click", () => this.setOpen(!this.isOpen));
+    ui.toast.addEventListener("click", () => this.setOpen(true));
+    ui.closeButton.addEventListener("click", () => this.setOpen(false));
+    ui.newButton.addEventListener("click", () => this.newConversation());
+    ui.startButton.addEventListener("click", () => this.sendMessage(strings.greeting));
+    ui.panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        this.setOpen(false);
+      }
+    });
+    ui.composer.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    ui.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    ui.input.addEventListener("input", () => {
+      this.resizeInput();
+      this.store.saveDraft(this.sessionId, ui.input.value);
+    });
+    ui.attachButton.addEventListener("click", () => ui.fileInput.click());
+    ui.fileInput.addEventListener("change", () => this.chooseFile(ui.fileInput.files?.[0]));
+
+    let depth = 0;
+    const hasFiles = (event) => Array.from(event.dataTransfer?.types || []).includes("Files");
+    ui.panel.addEventListener("dragenter", (event) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      depth += 1;
+      ui.drop.textContent = fill(strings.dropHere, { maxMb: Math.floor(this.config.maxUploadBytes / 2 ** 20) });
+      ui.drop.hidden = false;
+    });
+    ui.panel.addEventListener("dragover", (event) => {
+      if (hasFiles(event)) event.preventDefault();
+    });
+    ui.panel.addEventListener("dragleave", () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) ui.drop.hidden = true;
+    });
+    ui.panel.addEventListener("drop", (event) => {
+      event.preventDefault();
+      depth = 0;
+      ui.drop.hidden = true;
+      this.chooseFile(event.dataTransfer?.files?.[0]);
+    });
+    this.doc.addEventListener("visibilitychange", () => {
+      if (this.doc.visibilityState === "visible" && this.isOpen) this.clearUnread();
+    });
+  }
+}

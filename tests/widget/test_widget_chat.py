@@ -1,0 +1,110 @@
+"""The chat widget in headless Chromium, against the real servers: what a doctor sees."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.widget.chat import BOT, PANEL, USER, ChatPage
+from tests.widget.conftest import RasaApi
+
+
+def _greet(chat: ChatPage) -> None:
+    chat.goto().open()
+    chat.wait_online()
+    chat.send("buongiorno")
+    chat.bot_says("credenziali")
+    expect(chat.page.locator(".quick button").first).to_be_visible(timeout=60_000)
+
+
+def test_quick_reply_explains_the_path_with_links_that_open_safely(chat: ChatPage) -> None:
+    _greet(chat)
+    chat.screenshot("1-greeting")
+    chat.quick_reply(re.compile("CNS")).first.click()
+
+    chat.bot_says("InailRisponde")
+    expect(chat.page.locator(".quick")).to_be_hidden()
+    expect(chat.page.locator(USER).last).to_contain_text("CNS")
+    link = chat.page.locator(f"{BOT} a[href^='https://www.inail.it']").first
+    expect(link).to_be_visible()
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", re.compile("noopener"))
+    expect(chat.page.locator(".row time").first).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    chat.screenshot("2-path-a")
+
+
+def test_reload_shows_the_history_again_with_the_same_session(chat: ChatPage) -> None:
+    _greet(chat)
+    session = chat.session_id()
+    assert re.fullmatch(r"[0-9a-f]{32}", session)
+
+    chat.page.reload()
+    expect(chat.page.locator(PANEL)).to_be_visible()  # stays open as it was left
+    expect(chat.page.locator(USER).first).to_have_text(re.compile("buongiorno"))
+    assert chat.session_id() == session
+
+    second = ChatPage(chat.page.context.new_page(), chat.url, chat.screenshots).goto().open()
+    assert second.session_id() == session
+    expect(second.page.locator(BOT).filter(has_text="credenziali").first).to_be_visible()
+    second.send("grazie")  # the other tab sees the message and the reply
+    expect(chat.page.locator(USER).filter(has_text="grazie")).to_be_visible()
+    expect(chat.page.locator(".row.bot").last).not_to_have_class(re.compile("user"))
+
+    # Without the browser's copy, the server's history brings the conversation back.
+    chat.page.evaluate(f"localStorage.removeItem('inail-chat:{session}:transcript')")
+    chat.page.reload()
+    expect(chat.page.locator(USER).first).to_have_text(re.compile("buongiorno"))
+    expect(chat.page.locator(BOT).filter(has_text="credenziali").first).to_be_visible()
+
+
+def test_html_typed_by_the_user_is_shown_as_text(chat: ChatPage) -> None:
+    chat.goto().open()
+    chat.wait_online()
+    typed = '<img src=x onerror="window.__pwned=1"><b>grassetto</b>'
+    chat.send(typed)
+    bubble = chat.user_bubble("grassetto")
+    expect(bubble).to_contain_text(typed)
+    assert bubble.locator("img, b").count() == 0
+    chat.page.wait_for_timeout(300)
+    assert chat.page.evaluate("window.__pwned") is None
+
+
+def test_bot_text_with_html_and_unsafe_links_is_shown_as_text(chat: ChatPage) -> None:
+    reply = {
+        "accepted": True,
+        "purpose": "modulo",
+        "attachment_id": 1,
+        "problems": [],
+        "warnings": [],
+        "flags": [],
+        "messages": [
+            {
+                "text": "<script>window.__pwned=1</script> **Ricevuto** "
+                "[clic](javascript:window.__pwned=2) e https://www.inail.it/pagina."
+            }
+        ],
+    }
+    chat.page.route("**/uploads?*", lambda route: route.fulfill(json=reply))
+    chat.goto().open()
+    chat.attach("modulo.pdf", b"%PDF-1.4 finto", "application/pdf")
+    chat.page.locator(".send").click()
+    message = chat.bot_says("Ricevuto")
+    expect(message).to_contain_text("<script>window.__pwned=1</script>")
+    expect(message.locator("strong")).to_have_text("Ricevuto")
+    assert message.locator("script").count() == 0
+    assert message.locator("a[href^='javascript']").count() == 0
+    expect(message.locator("a")).to_have_attribute("href", "https://www.inail.it/pagina")
+    assert chat.page.evaluate("window.__pwned") is None
+
+
+def test_a_status_notice_is_shown_when_it_arrives(chat: ChatPage, rasa_api: RasaApi) -> None:
+    _greet(chat)
+    chat.page.locator("button.launcher").click()  # closed: the notice shows on the bubble
+    rasa_api.trigger_intent(chat.session_id(), "greet", output_channel="socketio")
+    expect(chat.page.locator(".badge")).to_be_visible(timeout=60_000)
+    expect(chat.page.locator(".toast")).to_be_visible()
+    chat.screenshot("5-notice-closed")
+    chat.open()
+    expect(chat.page.locator(".bubble.notice").last).to_be_visible()
+    expect(chat.page.locator(".badge")).to_be_hidden()
