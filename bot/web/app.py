@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from bot.rasa_client import RasaClient
 from bot.web import uploads, widget
+from bot.web.console.routes import router as console_router
 
 
 @asynccontextmanager
@@ -29,4 +30,5 @@ def create_app() -> FastAPI:
 
     app.include_router(uploads.router)
     widget.install(app)  # widget bundle, /demo, history; CORS for embedding sites
+    app.include_router(console_router)  # staff console under /staff
     return app
