@@ -18,7 +18,6 @@ logger = logging.getLogger(__name__)
 SENDERS: dict[str, str] = {
     "telegram": "bot.telegram.notifications:build_sender",
     "email": "bot.notify.email:build_sender",
-    "email": "bot.notify.email:build_sender",
 }
 
 Factory = Callable[[Settings], Sender | None]
