@@ -111,15 +111,24 @@ def api_context(request: Request) -> Context:
     return context
 
 
+PageContext = Annotated[Context, Depends(page_context)]
+ApiContext = Annotated[Context, Depends(api_context)]
+
+
 def require(context: Context, permission: str) -> None:
     if not context.staff.may(permission):
         raise HTTPException(status_code=403, detail=message("non_autorizzato"))
 
 
-async def checked_form(request: Request, context: Context) -> dict[str, str]:
-    """The posted form, if its CSRF token is the session's; 403 otherwise."""
+async def posted_form(request: Request) -> dict[str, str]:
+    """The posted form's text fields (read here, so that handlers can run in the thread pool)."""
     form = await request.form()
-    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+async def checked_form(request: Request, context: PageContext) -> dict[str, str]:
+    """The posted form, if its CSRF token is the session's; 403 otherwise."""
+    values = await posted_form(request)
     if not same_token(context.session.csrf, values.get(CSRF_FIELD)):
         raise HTTPException(status_code=403, detail=message("csrf_non_valido"))
     return values
@@ -167,5 +176,5 @@ def redirect(
     return secure_headers(response)
 
 
-PageContext = Annotated[Context, Depends(page_context)]
-ApiContext = Annotated[Context, Depends(api_context)]
+PostedForm = Annotated[dict[str, str], Depends(posted_form)]
+CheckedForm = Annotated[dict[str, str], Depends(checked_form)]

@@ -19,9 +19,9 @@ from bot.web.console.users import (
 )
 from bot.web.console.web import (
     PREFIX,
+    CheckedForm,
     Context,
     PageContext,
-    checked_form,
     redirect,
     render,
     require,
@@ -53,10 +53,9 @@ def users(request: Request, context: PageContext) -> Response:
 
 
 @router.post("/utenti")
-async def new_user(request: Request, context: PageContext) -> Response:
+def new_user(request: Request, context: PageContext, form: CheckedForm) -> Response:
     """The initial password is shown once, on this page (never in a URL or a log)."""
     require(context, "users")
-    form = await checked_form(request, context)
     password = generate_password()
     try:
         created = create_user(form.get("username", ""), form.get("ruolo", ""), password)
@@ -68,9 +67,10 @@ async def new_user(request: Request, context: PageContext) -> Response:
 
 
 @router.post("/utenti/{user_id}")
-async def update_user(request: Request, user_id: int, context: PageContext) -> Response:
+def update_user(
+    request: Request, user_id: int, context: PageContext, form: CheckedForm
+) -> Response:
     require(context, "users")
-    form = await checked_form(request, context)
     target = get_user(user_id)
     if target is None:
         return _users_page(request, context, error=message("utente_non_trovato"))

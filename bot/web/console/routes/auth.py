@@ -21,8 +21,9 @@ from bot.web.console.settings import get_console_settings
 from bot.web.console.users import LoginOutcome, authenticate, count_users, end_sessions
 from bot.web.console.web import (
     PREFIX,
+    CheckedForm,
     PageContext,
-    checked_form,
+    PostedForm,
     client_ip,
     current,
     redirect,
@@ -78,9 +79,8 @@ def login_form(request: Request) -> Response:
 
 
 @router.post("/login")
-async def login(request: Request) -> Response:
+def login(request: Request, form: PostedForm) -> Response:
     settings = get_console_settings()
-    form = await request.form()
     token = str(form.get(CSRF_FIELD) or "")
     if not same_token(login_csrf(request, settings), token):
         return _login_page(request, "csrf_non_valido", status_code=403)
@@ -101,8 +101,7 @@ async def login(request: Request) -> Response:
 
 
 @router.post("/logout")
-async def logout(request: Request, context: PageContext) -> Response:
-    await checked_form(request, context)
+def logout(request: Request, context: PageContext, _form: CheckedForm) -> Response:
     end_sessions(context.staff.id)
     response = redirect(request, "/login", avviso="uscito")
     clear_session_cookie(response)

@@ -23,9 +23,9 @@ from bot.web.console.models import TrainingExample
 from bot.web.console.training import add_to_review_file, domain_intents
 from bot.web.console.web import (
     PREFIX,
+    CheckedForm,
     Context,
     PageContext,
-    checked_form,
     redirect,
     render,
     require,
@@ -115,9 +115,10 @@ def _back(request: Request, sender_id: str, context: Context, **query: str) -> R
 
 
 @router.post("/conversazioni/{sender_id}/revisione")
-async def save_review(request: Request, sender_id: str, context: PageContext) -> Response:
+def save_review(
+    request: Request, sender_id: str, context: PageContext, form: CheckedForm
+) -> Response:
     require(context, "review")
-    form = await checked_form(request, context)
     with transaction() as session:
         reviews.save_review(
             session,
@@ -130,9 +131,8 @@ async def save_review(request: Request, sender_id: str, context: PageContext) ->
 
 
 @router.post("/conversazioni/{sender_id}/etichette")
-async def add_tag(request: Request, sender_id: str, context: PageContext) -> Response:
+def add_tag(request: Request, sender_id: str, context: PageContext, form: CheckedForm) -> Response:
     require(context, "review")
-    form = await checked_form(request, context)
     tag = reviews.valid_tag(form.get("etichetta", ""))
     if tag is None:
         return _back(request, sender_id, context, errore="tag_non_valido")
@@ -142,19 +142,21 @@ async def add_tag(request: Request, sender_id: str, context: PageContext) -> Res
 
 
 @router.post("/conversazioni/{sender_id}/etichette/rimuovi")
-async def remove_tag(request: Request, sender_id: str, context: PageContext) -> Response:
+def remove_tag(
+    request: Request, sender_id: str, context: PageContext, form: CheckedForm
+) -> Response:
     require(context, "review")
-    form = await checked_form(request, context)
     with transaction() as session:
         reviews.remove_tag(session, sender_id, form.get("etichetta", ""))
     return _back(request, sender_id, context, avviso="etichetta_rimossa")
 
 
 @router.post("/conversazioni/{sender_id}/training")
-async def add_training_example(request: Request, sender_id: str, context: PageContext) -> Response:
+def add_training_example(
+    request: Request, sender_id: str, context: PageContext, form: CheckedForm
+) -> Response:
     """The message text is read from the tracker store, never taken from the form."""
     require(context, "review")
-    form = await checked_form(request, context)
     intent = form.get("intent", "")
     if intent not in domain_intents():
         return _back(request, sender_id, context, errore="intent_non_valido")

@@ -26,9 +26,9 @@ from bot.web.console.ticket_queries import (
 from bot.web.console.web import (
     PREFIX,
     ApiContext,
+    CheckedForm,
     Context,
     PageContext,
-    checked_form,
     client_ip,
     redirect,
     render,
@@ -112,9 +112,10 @@ def ticket_detail(request: Request, number: str, context: PageContext) -> Respon
 
 
 @router.post("/richieste/{number}/stato")
-async def ticket_status(request: Request, number: str, context: PageContext) -> Response:
+def ticket_status(
+    request: Request, number: str, context: PageContext, form: CheckedForm
+) -> Response:
     require(context, "tickets")
-    form = await checked_form(request, context)
     try:
         change_status(
             UnitOfWork(),
