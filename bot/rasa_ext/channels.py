@@ -6,7 +6,10 @@ payloads the bot has just offered to that conversation, read from the tracker st
 
 from __future__ import annotations
 
+import inspect
 import logging
+import re
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,6 +23,9 @@ from bot.dialogue.user_text import neutralise, offered_payloads
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+# The widget's session ids (= sender ids): 32 hex digits, so that a socket.io client can never
+# name another channel's conversation (a Telegram chat id is a number).
+WIDGET_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 async def _payloads_offered_to(sender_id: str) -> set[str]:
@@ -55,6 +61,16 @@ class GuardedRestInput(RestInput):
         return super().blueprint(guard(on_new_message))
 
 
+def widget_sessions_only(on_new_message: Handler) -> Handler:
+    async def checked(message: UserMessage) -> Any:
+        if not WIDGET_SESSION_ID.match(str(message.sender_id)):
+            logger.warning("socket.io message with a session id that is not the widget's: ignored")
+            return None
+        return await on_new_message(message)
+
+    return checked
+
+
 class GuardedSocketIOInput(SocketIOInput):
     """The socket.io channel used by the web widget, with user text neutralised."""
 
@@ -63,4 +79,21 @@ class GuardedSocketIOInput(SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return super().blueprint(guard(on_new_message))
+        blueprint = super().blueprint(guard(widget_sessions_only(on_new_message)))
+        sio = self.sio
+        assert sio is not None
+
+        # Replaces Rasa 3.6's handler, which calls `enter_room` without awaiting it: a coroutine
+        # in the python-socketio we have, so the tab never joined its session's room and never
+        # got a reply. Session ids other than the widget's are replaced by a new one.
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: dict[str, Any] | None) -> None:
+            requested = str((data or {}).get("session_id") or "")
+            session_id = requested if WIDGET_SESSION_ID.match(requested) else uuid.uuid4().hex
+            if self.session_persistence:
+                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(joined):
+                    await joined
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        return blueprint
