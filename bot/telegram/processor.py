@@ -41,18 +41,16 @@ class PerChatProcessor(BaseUpdateProcessor):
         self._locks: dict[int | None, asyncio.Lock] = {}
         self._waiting: Counter[int | None] = Counter()
         self._max_queued = max_queued_per_chat
+        self._told: set[int] = set()
         self.on_overflow: OnOverflow | None = None
 
     async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
         if key is not None and self._waiting[key] >= self._max_queued:
             _close(coroutine)
-            if self.on_overflow and self._waiting[key] == self._max_queued:
-                self._waiting[key] += 1  # tell the chat once per flood
-                try:
-                    await self.on_overflow(update)  # type: ignore[arg-type]
-                finally:
-                    self._waiting[key] -= 1
+            if self.on_overflow and key not in self._told:
+                self._told.add(key)  # once per flood: until the chat's queue drains
+                await self.on_overflow(update)  # type: ignore[arg-type]
             return
         self._waiting[key] += 1
         lock = self._locks.setdefault(key, asyncio.Lock())
@@ -64,6 +62,7 @@ class PerChatProcessor(BaseUpdateProcessor):
             if self._waiting[key] <= 0:
                 del self._waiting[key]
                 self._locks.pop(key, None)
+                self._told.discard(key)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         await coroutine

@@ -93,6 +93,7 @@ class FakeTelegram:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._pending: list[dict[str, Any]] = []
+        self._pushed: set[int] = set()
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -117,7 +118,6 @@ class FakeTelegram:
             loop.run_until_complete(self._serve())
             ready.set()
             loop.run_forever()
-            loop.run_until_complete(self._runner.cleanup())  # type: ignore[union-attr]
             loop.close()
 
         self._thread = threading.Thread(target=run, name="fake-telegram", daemon=True)
@@ -126,10 +126,20 @@ class FakeTelegram:
             raise RuntimeError("fake Telegram did not start")
 
     def stop(self) -> None:
-        if self._loop is not None:
+        if self._loop is not None and self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(30)
             self._loop.call_soon_threadsafe(self._loop.stop)
         if self._thread is not None:
             self._thread.join(10)
+
+    async def _shutdown(self) -> None:
+        """Ends pending long polls first, so nothing is left half-way when the loop stops."""
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
+        assert self._runner is not None
+        await self._runner.cleanup()
 
     async def _serve(self) -> None:
         app = web.Application(client_max_size=50 * 1024 * 1024)
@@ -174,18 +184,25 @@ class FakeTelegram:
         return BOT_USER
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> Any:
+        """As Telegram: every update from `offset` on, until a later offset confirms it.
+
+        A redelivered update (pushed again with an id already confirmed) is delivered once.
+        """
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + float(params.get("timeout") or 0)
         while True:
             with self._lock:
                 self._pending = [
-                    u for u in self._pending if not (u["_delivered"] and u["update_id"] < offset)
+                    u
+                    for u in self._pending
+                    if not (u["_redelivery"] and u["_delivered"])
+                    and (u["_redelivery"] or u["update_id"] >= offset)
                 ]
-                ready = [u for u in self._pending if not u["_delivered"]]
+                ready = [u for u in self._pending if not (u["_redelivery"] and u["_delivered"])]
                 for update in ready:
                     update["_delivered"] = True
             if ready or time.monotonic() >= deadline:
-                return [{k: v for k, v in u.items() if k != "_delivered"} for u in ready]
+                return [{k: v for k, v in u.items() if not k.startswith("_")} for u in ready]
             assert self._wakeup is not None
             self._wakeup.clear()
             with contextlib.suppress(asyncio.TimeoutError):
@@ -257,11 +274,13 @@ class FakeTelegram:
         """Delivers an update (keeps its update_id if it has one: a redelivery)."""
         update = dict(update)
         update.setdefault("update_id", next(self._update_ids))
+        redelivery = update["update_id"] in self._pushed
+        self._pushed.add(update["update_id"])
         if self.webhook:
             self._post_to_webhook(update)
             return int(update["update_id"])
         with self._lock:
-            self._pending.append({**update, "_delivered": False})
+            self._pending.append({**update, "_delivered": False, "_redelivery": redelivery})
         assert self._loop is not None and self._wakeup is not None
         self._loop.call_soon_threadsafe(self._wakeup.set)
         return int(update["update_id"])
