@@ -13,7 +13,13 @@ $VENV/ruff check bot actions tests
 $VENV/ruff format --check bot actions tests
 
 step "Training data (rasa data validate)"
-$VENV/rasa data validate --fail-on-warnings --quiet
+# Every warning fails, except the two the validator gets wrong: a form's utter_ask_<slot> and
+# the utter_restart of Rasa's default restart action are used, though in no story or rule.
+validation=$($VENV/rasa data validate 2>&1) || { echo "$validation"; exit 1; }
+warnings=$(echo "$validation" | grep -a "UserWarning" \
+  | grep -avE "utterance '(utter_ask_[a-z_]+|utter_restart)' is not used in any story or rule" || true)
+if [ -n "$warnings" ]; then echo "$warnings"; exit 1; fi
+echo "training data valid"
 
 step "Conversation tests (rasa test, --fail-on-prediction-errors)"
 rm -rf results/conversations

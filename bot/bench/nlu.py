@@ -8,6 +8,7 @@ credentials, training time and parse latency.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import os
@@ -20,6 +21,8 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+from rasa.utils.common import configure_logging_and_warnings
 
 from bot.config import PROJECT_ROOT
 from bot.dialogue.replies import CLARIFY_INTENTS, PATH_BY_INTENT
@@ -129,13 +132,22 @@ def _print(results: list[Result], examples: int) -> None:
             print(f"  {text[:70]!r:74} {expected} -> {predicted}")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--config", action="append", type=Path, help="compare these configs instead (repeatable)"
+    )
+    args = parser.parse_args(argv)
+    configs = [("our pipeline", OUR_CONFIG), ("rasa default", DEFAULT_CONFIG)]
+    if args.config:
+        configs = [(path.stem, path.resolve()) for path in args.config]
     logging.disable(logging.WARNING)
+    configure_logging_and_warnings(logging.WARNING)
     examples = _holdout()
     with tempfile.TemporaryDirectory(prefix="bench-nlu-") as tmp:
         trained = []
-        for name, config in (("our pipeline", OUR_CONFIG), ("rasa default", DEFAULT_CONFIG)):
-            print(f"Training {name} ({config.relative_to(PROJECT_ROOT)})...", flush=True)
+        for name, config in configs:
+            print(f"Training {name} ({config})...", flush=True)
             model, seconds = _train(config, Path(tmp), name.replace(" ", "-"))
             trained.append((name, model, seconds))
         results = [

@@ -10,7 +10,11 @@ from bot.db.base import Base
 
 
 def target_metadata() -> MetaData:
-    import bot.tickets.models  # noqa: F401  (registers the ticket tables on Base.metadata)
+    # Importing the models registers their tables on Base.metadata.
+    import bot.notify.models  # noqa: F401
+    import bot.telegram.models  # noqa: F401
+    import bot.tickets.models  # noqa: F401
+    import bot.web.console.models  # noqa: F401
 
     return Base.metadata
 
