@@ -63,6 +63,7 @@ ABBREVIATIONS: dict[str, str] = {
     "c.i.e": "cie",
     "c.i.e.": "cie",
     "sii": "si",
+    "noo": "no",
     "si'": "si",
     "okay": "ok",
     "okk": "ok",
