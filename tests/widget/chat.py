@@ -14,6 +14,7 @@ PANEL = "section.panel"
 INPUT = "textarea"
 BOT = ".row.bot .bubble"
 USER = ".row.user .bubble"
+UPLOADS = re.compile(r"/api/conversations/[^/]+/uploads\?")
 
 
 @dataclass

@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 from playwright.sync_api import expect
 
 from tests.widget.chat import INPUT, LAUNCHER, PANEL, ChatPage
+
+
+@contextmanager
+def other_site(html: str) -> Iterator[str]:
+    """A page on another origin (another port) that embeds the widget with its script tag."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/servizi"
+    finally:
+        server.shutdown()
 
 
 def test_keyboard_opens_and_closes_the_chat_with_focus_in_the_right_place(chat: ChatPage) -> None:
@@ -31,18 +60,16 @@ def test_the_widget_works_embedded_on_another_site(chat: ChatPage, web_url: str)
         <body><h1>Ordine dei medici</h1>
         <script src="{web_url}/widget/widget.js" data-open="true" data-title="Supporto INAIL"
           data-primary-color="#5a2d82"></script></body></html>"""
-    chat.page.route(
-        "http://ordine-medici.example/**",
-        lambda route: route.fulfill(body=page_html, content_type="text/html"),
-    )
-    chat.goto("http://ordine-medici.example/servizi")
-    expect(chat.page.locator(PANEL)).to_be_visible()
-    expect(chat.page.locator("h2")).to_have_text("Supporto INAIL")
-    chat.wait_online()
-    chat.send("buongiorno")
-    chat.bot_says("credenziali")
-    chat.attach("modulo.pdf", b"testo qualsiasi " * 10, "application/pdf")  # CORS of the upload API
-    chat.page.locator(".send").click()
-    expect(chat.page.locator(".row.user").filter(has_text="modulo.pdf")).to_contain_text(
-        "File non accettato", timeout=60_000
-    )
+    with other_site(page_html) as url:
+        chat.goto(url)
+        expect(chat.page.locator(PANEL)).to_be_visible()
+        expect(chat.page.locator("h2")).to_have_text("Supporto INAIL")
+        chat.wait_online()
+        chat.send("buongiorno")
+        chat.bot_says("credenziali")
+        chat.attach("modulo.pdf", b"testo qualsiasi " * 10, "application/pdf")  # CORS of uploads
+        chat.page.locator(".send").click()
+        expect(chat.page.locator(".row.user").filter(has_text="modulo.pdf")).to_contain_text(
+            "File non accettato", timeout=60_000
+        )
+        chat.screenshot("7-other-site")

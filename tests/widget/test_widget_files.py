@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from bot.intake.samples.forms import filled_form_pdf
-from tests.widget.chat import ChatPage
+from tests.widget.chat import UPLOADS, ChatPage
 
 
 def test_a_valid_form_is_received_and_the_bot_answers(chat: ChatPage) -> None:
@@ -56,7 +56,7 @@ def test_server_down_shows_the_italian_message_and_can_retry(chat: ChatPage) -> 
         "error": "servizio_non_disponibile",
         "message": "Servizio momentaneamente non disponibile.",
     }
-    chat.page.route("**/uploads?*", lambda route: route.fulfill(status=503, json=unavailable))
+    chat.page.route(UPLOADS, lambda route: route.fulfill(status=503, json=unavailable))
     chat.goto().open()
     chat.attach(
         "fronte.png", b"\x89PNG\r\n\x1a\n" + b"0" * 2000, "image/png", purpose="documento_fronte"
@@ -66,7 +66,7 @@ def test_server_down_shows_the_italian_message_and_can_retry(chat: ChatPage) -> 
     expect(card).to_contain_text("Servizio momentaneamente non disponibile")
     expect(card).to_contain_text("File non inviato")
 
-    chat.page.unroute("**/uploads?*")
+    chat.page.unroute(UPLOADS)
     rejected = {
         "accepted": False,
         "purpose": "documento_fronte",
@@ -76,7 +76,7 @@ def test_server_down_shows_the_italian_message_and_can_retry(chat: ChatPage) -> 
         "flags": [],
         "messages": [],
     }
-    chat.page.route("**/uploads?*", lambda route: route.fulfill(status=422, json=rejected))
+    chat.page.route(UPLOADS, lambda route: route.fulfill(status=422, json=rejected))
     card.locator("button.retry").click()
     expect(card).to_contain_text("Foto troppo piccola.")
     expect(card).to_contain_text("File non accettato")

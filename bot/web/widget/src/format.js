@@ -18,6 +18,16 @@ export function safeUrl(raw) {
   }
 }
 
+/** A long bare URL shown as host/…/last-part; the whole address stays in href and title. */
+export function shortLabel(href) {
+  const url = new URL(href);
+  const host = url.hostname.replace(/^www\./, "www.");
+  const parts = url.pathname.split("/").filter(Boolean);
+  const full = `${host}${url.pathname === "/" ? "" : url.pathname}`;
+  if (full.length <= 48 || parts.length < 2) return full.length <= 60 ? full : `${full.slice(0, 57)}…`;
+  return `${host}/…/${parts[parts.length - 1]}`;
+}
+
 function link(doc, href, label, strings) {
   const a = doc.createElement("a");
   a.href = href;
@@ -47,7 +57,7 @@ function appendInline(doc, parent, text, strings) {
     } else if (bare !== undefined) {
       consumed = bare.replace(TRAILING, "");
       const href = safeUrl(consumed);
-      node = href ? link(doc, href, consumed, strings) : null;
+      node = href ? link(doc, href, shortLabel(href), strings) : null;
     }
     if (!node) continue; // not a safe link: the characters stay as plain text
     parent.append(doc.createTextNode(text.slice(last, match.index)), node);

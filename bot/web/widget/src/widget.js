@@ -23,6 +23,7 @@ export class ChatWidget {
     this.otherTabWaiting = false;
     this.unread = 0;
     this.pendingFile = null;
+    this.stickToBottom = true; // new messages scroll into view unless the doctor scrolled up
     this.config = { socketUrl: options.socketUrl, socketPath: options.socketPath, maxUploadBytes: DEFAULT_MAX_UPLOAD };
   }
 
@@ -208,9 +209,8 @@ export class ChatWidget {
     }
     const row = this.row(entry);
     this.rows.set(entry.id, row);
-    const nearBottom = this.isNearBottom();
     this.ui.log.append(row);
-    if (nearBottom || entry.from === "user") this.scrollToBottom();
+    if (this.stickToBottom || entry.from === "user") this.scrollToBottom();
   }
 
   renderAll() {
@@ -243,16 +243,10 @@ export class ChatWidget {
     quick.hidden = buttons.length === 0;
   }
 
-  isNearBottom() {
-    const s = this.ui.scroll;
-    return s.scrollHeight - s.scrollTop - s.clientHeight < 80;
-  }
-
   scrollToBottom() {
     const s = this.ui.scroll;
-    requestAnimationFrame(() => {
-      s.scrollTop = s.scrollHeight;
-    });
+    s.scrollTop = s.scrollHeight;
+    this.stickToBottom = true;
   }
 
   // ---- conversation ------------------------------------------------------------------------
@@ -549,6 +543,10 @@ export class ChatWidget {
       depth = 0;
       ui.drop.hidden = true;
       this.chooseFile(event.dataTransfer?.files?.[0]);
+    });
+    ui.scroll.addEventListener("scroll", () => {
+      const s = ui.scroll;
+      this.stickToBottom = s.scrollHeight - s.scrollTop - s.clientHeight < 60;
     });
     this.doc.addEventListener("visibilitychange", () => {
       if (this.doc.visibilityState === "visible" && this.isOpen) this.clearUnread();
