@@ -21,7 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -66,6 +66,7 @@ class Bridge:
         self.processor = PerChatProcessor()
         self.processor.on_overflow = self.on_flood
         self._replaying: set[int] = set()
+        self.bot: Bot | None = None  # set by `attach`
 
     # Registration ---------------------------------------------------------------------------
 
@@ -247,10 +248,8 @@ class Bridge:
 
     # Retrying kept updates ------------------------------------------------------------------
 
-    bot = None  # set by `attach`
-
     def attach(self, application: Application) -> None:
-        self.bot = application.bot  # type: ignore[assignment]
+        self.bot = application.bot
         self.register(application)
 
     async def replay(
