@@ -84,10 +84,11 @@ def services(settings: Settings, env: dict[str, str]) -> list[Service]:
             f"http://127.0.0.1:{settings.web_port}/healthz",
         ),
     ]
+    # The notifier delivers status changes (e-mail always; Telegram, the widget) from the outbox.
+    listed.append(Service("notify", [sys.executable, "-m", "bot.notify"], None))
     if settings.telegram_bot_token:
-        # The Telegram bridge (polling or webhook) and the notifier that pushes status changes.
+        # The Telegram bridge: long polling, or webhook mode with TELEGRAM_WEBHOOK_URL.
         listed.append(Service("telegram", [sys.executable, "-m", "bot.telegram"], None))
-        listed.append(Service("notify", [sys.executable, "-m", "bot.notify"], None))
     return listed
 
 
@@ -191,8 +192,10 @@ def main() -> int:
             f"  uploads:   POST http://localhost:{settings.web_port}/api/conversations/<sender>/uploads\n"
             f"  e.g. curl -s -XPOST localhost:{port}/webhooks/rest/webhook "
             '-d \'{"sender":"me","message":"ciao"}\'\n'
+            + f"  staff console: http://localhost:{settings.web_port}/staff"
+            " (first admin: .venv/bin/python -m bot.web.console create-admin <username>)\n"
             + (
-                ""
+                "  Telegram: on.\n"
                 if settings.telegram_bot_token
                 else "  Telegram: off; set TELEGRAM_BOT_TOKEN to enable it.\n"
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +45,10 @@ FIELDS = (
     "numero_caso",
 )
 OPTIONAL_FIELDS = frozenset({"codice_ditta", "numero_caso"})
-NOT_GIVEN = "-"  # an optional field the doctor chose to leave empty
+NOT_GIVEN = "-"
+TICKET_IN_TEXT = re.compile(
+    r"\bIR[-\s]?\d{4}[-\s]?\d{1,6}\b", re.IGNORECASE
+)  # an optional field the doctor chose to leave empty
 WAITING_FOR_DOCUMENTS = frozenset({"da_integrare", "respinta"})
 
 
@@ -252,7 +256,8 @@ def status_replies(
 ) -> list[Reply]:
     """The status of this doctor's requests; another ticket only with its e-mail."""
     section = content.section("status")
-    number = parse_ticket_number(text or "")
+    written = TICKET_IN_TEXT.search(text or "")
+    number = parse_ticket_number(written.group(0)) if written else None
     if number:
         ticket = find_ticket_for_requester(UnitOfWork(), number, conversation_id, email)
         if ticket is None:
