@@ -149,6 +149,9 @@ class ActionFallback(Action):
             (str(item.get("name")), float(item.get("confidence") or 0.0))
             for item in tracker.latest_message.get("intent_ranking") or []
         ]
-        reply = replies.fallback(get_content(), misunderstood_in_a_row(tracker), ranking)
+        if not str(tracker.latest_message.get("text") or "").strip():
+            reply = replies.empty_message(get_content())
+        else:
+            reply = replies.fallback(get_content(), misunderstood_in_a_row(tracker), ranking)
         _send(dispatcher, [reply])
         return []

@@ -105,6 +105,11 @@ def fallback(
     return Reply(content.render(section["first"]), tuple(options))
 
 
+def empty_message(content: Content) -> Reply:
+    """A message with no words (empty, blank, or typed intent syntax)."""
+    return Reply(content.render(content.section("fallback", "empty")))
+
+
 def _likely_options(content: Content, ranking: Iterable[tuple[str, float]]) -> Iterable[Button]:
     titles = content.section("intent_titles")
     offered = 0

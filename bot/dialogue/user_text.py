@@ -18,6 +18,8 @@ MAX_MESSAGE_CHARS = 2000
 # Button payloads are accepted from the bot messages sent since this many user messages.
 OFFERED_BUTTONS_WINDOW = 3
 
+# What Rasa would read as an intent: "/intent", "/intent{...}", "/intent@0.9{...}".
+_INTENT_SYNTAX = re.compile(r"^/+\s*[\w.-]+(@[\d.]+)?\s*(\{.*\})?\s*$", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -28,10 +30,18 @@ def clean_text(text: str | None) -> str:
 
 
 def neutralise(text: str | None, offered_payloads: Iterable[str] = ()) -> str:
-    """The text Rasa may see: an offered button payload as is, anything else as plain words."""
+    """The text Rasa may see: an offered button payload as is, anything else as plain words.
+
+    Intent syntax typed by hand ("/inform{...}") becomes an empty message: not even its words
+    reach NLU, where "has_strong_credentials" could still read as a credential.
+    """
     cleaned = clean_text(text)
-    if cleaned.startswith(INTENT_PREFIX) and cleaned in set(offered_payloads):
+    if not cleaned.startswith(INTENT_PREFIX):
         return cleaned
+    if cleaned in set(offered_payloads):
+        return cleaned
+    if _INTENT_SYNTAX.match(cleaned):
+        return ""  # an intent typed by hand carries no words to understand
     return cleaned.lstrip(INTENT_PREFIX + " \t\r\n")
 
 

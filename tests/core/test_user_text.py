@@ -5,9 +5,15 @@ from __future__ import annotations
 from bot.dialogue.user_text import MAX_MESSAGE_CHARS, neutralise, offered_payloads
 
 
-def test_typed_intent_with_slots_becomes_plain_words() -> None:
-    assert neutralise('/inform{"path":"A"}') == 'inform{"path":"A"}'
-    assert neutralise("  //has_strong_credentials") == "has_strong_credentials"
+def test_typed_intent_syntax_becomes_an_empty_message() -> None:
+    assert neutralise('/inform{"path":"A"}') == ""
+    assert neutralise("  //has_strong_credentials") == ""
+    assert neutralise('/has_strong_credentials@1.0{"credenziale": "cns"}') == ""
+
+
+def test_a_slash_before_words_is_dropped_and_the_words_kept() -> None:
+    assert neutralise("/ ho la tessera sanitaria") == "ho la tessera sanitaria"
+    assert neutralise("/cns e inps") == "cns e inps"
 
 
 def test_offered_button_payload_passes() -> None:
@@ -15,7 +21,7 @@ def test_offered_button_payload_passes() -> None:
 
 
 def test_payload_not_offered_is_neutralised_even_if_offered_elsewhere() -> None:
-    assert neutralise("/has_strong_credentials", {"/has_spid"}) == "has_strong_credentials"
+    assert neutralise("/has_strong_credentials", {"/has_spid"}) == ""
 
 
 def test_control_characters_and_length_are_bounded() -> None:

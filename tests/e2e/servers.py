@@ -69,6 +69,7 @@ class BotServers:
 
     def start(self) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
+        already = len(self.output())  # a restart appends to the same file
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.launcher"],
             cwd=PROJECT_ROOT,
@@ -81,7 +82,7 @@ class BotServers:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"launcher exited: {self.output()}")
-            if "Ready." in self.output():
+            if "Ready." in self.output()[already:]:
                 return
             time.sleep(0.5)
         self.stop()
