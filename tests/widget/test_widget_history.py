@@ -27,9 +27,9 @@ def test_button_clicks_show_their_title_and_uploads_show_as_files() -> None:
         _bot("Quali credenziali ha già?", 3.0, buttons=BUTTONS),
         _user("/has_strong_credentials", 4.0),
         _bot("Con la CNS la domanda si invia con InailRisponde.", 5.0),
-        _user("EXTERNAL: upload_received", 6.0, channel="collector"),
-        _user("EXTERNAL: upload_rejected", 7.0, channel="collector"),
-        _user("EXTERNAL: ticket_status_changed", 8.0, channel="collector"),
+        _user("EXTERNAL: upload_received", 6.0, channel="socketio"),
+        _user("EXTERNAL: upload_rejected", 7.0, channel="socketio"),
+        _user("EXTERNAL: ticket_status_changed", 8.0, channel="socketio"),
         _bot("La sua richiesta è stata presa in carico.", 9.0),
     ]
     entries = as_json(transcript(events))
@@ -58,3 +58,8 @@ def test_another_channels_conversation_is_never_returned() -> None:
     mixed = [_user("ciao", 1.0), _user("ciao", 2.0, channel="rest")]
     assert transcript(mixed) == []
     assert transcript([_bot("Buongiorno!", 1.0)]) == []
+
+
+def test_a_notice_pushed_before_the_first_message_is_returned() -> None:
+    events = [_user("EXTERNAL: greet", 1.0, channel=None), _bot("Buongiorno!", 2.0)]
+    assert [e["text"] for e in transcript(events)] == ["Buongiorno!"]

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
 WIDGET_CHANNEL = "socketio"
-# Channels whose events may sit in a widget conversation: the widget's own, and the HTTP API
-# (uploads are told to the conversation with trigger_intent, whose channel is "collector").
-COMPATIBLE_CHANNELS = frozenset({WIDGET_CHANNEL, "collector", None})
+# Channels whose events may sit in a widget conversation: the widget's own, and none (events
+# pushed through Rasa's HTTP API, such as uploads, before any message of a channel).
+COMPATIBLE_CHANNELS = frozenset({WIDGET_CHANNEL, None})
 EXTERNAL_PREFIX = "EXTERNAL: "
 UPLOAD_INTENTS = {"upload_received": "history_accepted", "upload_rejected": "history_rejected"}
 MAX_ENTRIES = 300
@@ -45,8 +45,10 @@ def _buttons(data: Mapping[str, Any]) -> list[Button]:
 
 
 def is_widget_conversation(events: Iterable[Mapping[str, Any]]) -> bool:
+    """No message from a channel other than the widget's (events pushed through the API, e.g.
+    a notice before the doctor wrote anything, have the channel of the last message, or none)."""
     channels = {e.get("input_channel") for e in events if e.get("event") == "user"}
-    return WIDGET_CHANNEL in channels and channels <= COMPATIBLE_CHANNELS
+    return bool(channels) and channels <= COMPATIBLE_CHANNELS
 
 
 def transcript(events: list[Mapping[str, Any]]) -> list[Entry]:

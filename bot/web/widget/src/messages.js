@@ -61,3 +61,29 @@ export function historyEntry(item) {
   if (item.file) entry.file = { name: "", size: 0, purpose: "", state: item.file, detail: [] };
   return entry;
 }
+
+// A local file card replaces the server's bare "file sent" entry within this window.
+const FILE_MATCH_WINDOW_MS = 120_000;
+const RECENT = 12;
+
+/**
+ * The server's history (authoritative) with what only this browser knows: file cards with
+ * names, messages not yet acknowledged, and messages that arrived while the history loaded
+ * (`since`: when the request started).
+ */
+export function mergeHistory(local, server, since) {
+  const recent = server.slice(-RECENT).filter((s) => !s.file);
+  const known = (e) => recent.some((s) => s.from === e.from && s.text === e.text && s.ts >= e.ts - FILE_MATCH_WINDOW_MS);
+  const localFile = (e) => e.file && !e.file.state.startsWith("history");
+  const sent = local.filter((e) => localFile(e) && e.file.state !== "failed");
+  const notices = new Set(local.filter((e) => e.status).map((e) => e.text));
+  const kept = server
+    .filter((e) => !(e.file && sent.some((f) => Math.abs(f.ts - e.ts) < FILE_MATCH_WINDOW_MS)))
+    .map((e) => (e.from === "bot" && notices.has(e.text) ? { ...e, status: true } : e));
+  const extra = local.filter((e) => {
+    if (e.file) return localFile(e);
+    if (e.state) return !known(e);
+    return e.ts >= since && !known(e);
+  });
+  return [...kept, ...extra].sort((a, b) => a.ts - b.ts);
+}

@@ -1,15 +1,13 @@
 // The chat widget: transcript, connection, uploads, and the panel the doctor sees.
 
 import { Connection } from "./connection.js";
-import { botEntry, historyEntry, isEmpty, newId } from "./messages.js";
+import { botEntry, historyEntry, isEmpty, mergeHistory, newId } from "./messages.js";
 import { Store } from "./store.js";
 import strings from "./strings.it.json";
 import { ACCEPT_ATTRIBUTE, fill, outcomeOf, precheck, uploadFile } from "./upload.js";
 import { buildShell, dayKey, daySeparator, el, entryRow, fileCard } from "./view.js";
 
 const DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024;
-// Local file entries replace the server's bare "file sent" entries within this window.
-const FILE_MATCH_WINDOW_MS = 120_000;
 
 export class ChatWidget {
   constructor(options) {
@@ -47,9 +45,9 @@ export class ChatWidget {
     const wasOpen = this.store.get("open") === "true";
     this.setOpen(this.options.open || wasOpen, { focus: false });
 
+    this.historyWanted = !session.isNew; // a new session has no history to fetch yet
     await this.loadConfig();
     this.connect();
-    if (!session.isNew) await this.loadHistory();
   }
 
   loadSession(sessionId) {
@@ -104,23 +102,21 @@ export class ChatWidget {
 
   /** The server's transcript (authoritative), with what only this browser knows merged in. */
   async loadHistory() {
+    const since = Date.now();
+    const sessionId = this.sessionId;
     let items;
     try {
-      const url = `${this.options.serverUrl}/widget/api/history/${this.sessionId}`;
-      const response = await fetch(url, { credentials: "omit" });
+      const response = await fetch(`${this.options.serverUrl}/widget/api/history/${sessionId}`, {
+        credentials: "omit",
+      });
       if (!response.ok) return;
       items = (await response.json()).entries;
     } catch {
       return; // offline: the local copy stays
     }
-    if (!Array.isArray(items) || (!items.length && this.entries.length)) return;
-    const server = items.map(historyEntry);
-    const localFiles = this.entries.filter((e) => e.file && e.file.state !== "failed" && !e.file.state.startsWith("history"));
-    const merged = server.filter(
-      (e) => !(e.file && localFiles.some((f) => Math.abs(f.ts - e.ts) < FILE_MATCH_WINDOW_MS)),
-    );
-    const localOnly = this.entries.filter((e) => e.state || (e.file && !e.file.state.startsWith("history")));
-    this.entries = [...merged, ...localOnly].sort((a, b) => a.ts - b.ts);
+    if (sessionId !== this.sessionId || !Array.isArray(items)) return;
+    if (!items.length && this.entries.length) return;
+    this.entries = mergeHistory(this.entries, items.map(historyEntry), since);
     this.renderAll();
     this.save();
   }
@@ -129,6 +125,7 @@ export class ChatWidget {
     const session = this.store.session();
     if (session.id === this.sessionId) return;
     this.connection?.stop();
+    this.historyWanted = true;
     this.loadSession(session.id);
     this.connect();
   }
@@ -289,6 +286,10 @@ export class ChatWidget {
       online: strings.statusOnline, offline: strings.statusOffline, connecting: strings.statusConnecting,
     }[state];
     const wasOffline = banner.dataset.kind === "offline";
+    // Online (again): the server's history also has what was said while this page was away,
+    // e.g. a notice about the request.
+    if (state === "online" && this.historyWanted) this.loadHistory();
+    if (state === "online") this.historyWanted = true;
     if (state === "offline") {
       banner.textContent = strings.bannerOffline;
       banner.className = "banner";
@@ -351,6 +352,7 @@ export class ChatWidget {
     this.retryFiles.clear();
     this.clearFile();
     const id = this.store.newSession(this.sessionId);
+    this.historyWanted = false;
     this.loadSession(id);
     this.connect();
     this.ui.input.focus();
