@@ -107,3 +107,16 @@ def test_a_status_notice_is_shown_when_it_arrives(chat: ChatPage, rasa_api: Rasa
     chat.open()
     expect(chat.page.locator(".bubble.notice").last).to_be_visible()
     expect(chat.page.locator(".badge")).to_be_hidden()
+
+
+def test_new_conversation_forgets_the_old_one_in_this_browser(chat: ChatPage) -> None:
+    _greet(chat)
+    old = chat.session_id()
+    chat.page.once("dialog", lambda dialog: dialog.accept())
+    chat.page.get_by_role("button", name="Nuova conversazione").click()
+    expect(chat.page.locator(".empty")).to_be_visible()
+    expect(chat.page.locator(".row")).to_have_count(0)
+    assert chat.session_id() != old
+    chat.wait_online()
+    chat.page.reload()
+    expect(chat.page.locator(".empty")).to_be_visible()

@@ -31,6 +31,7 @@ export class Connection {
       reconnectionDelay: 500,
       reconnectionDelayMax: 4000,
       timeout: 10_000,
+      forceNew: true, // one connection per conversation, never shared with an old one
     });
     this.socket = socket;
     socket.on("connect", () => {
@@ -43,12 +44,15 @@ export class Connection {
     socket.on("disconnect", () => this.dropped());
     socket.on("connect_error", () => this.dropped());
     socket.on("bot_uttered", (message) => this.handlers.onBotMessage(message));
-    globalThis.addEventListener("online", () => {
+    this.onBrowserOnline = () => {
       if (!socket.connected) socket.connect();
-    });
+    };
+    globalThis.addEventListener("online", this.onBrowserOnline);
   }
 
   stop() {
+    globalThis.removeEventListener("online", this.onBrowserOnline);
+    this.socket?.off(); // a closed conversation reports nothing more
     this.socket?.disconnect();
     this.socket = null;
   }

@@ -150,8 +150,7 @@ export function fileCard(doc, file, strings) {
     el(doc, "div", { class: "file-name", text: file.name || strings.fileLabel, title: file.name }),
     el(doc, "div", {
       class: "file-size",
-      text: [sizeLabel(file.size), strings.purposes[file.purpose || ""] && file.purpose ? strings.purposes[file.purpose] : ""]
-        .filter(Boolean).join(" · "),
+      text: [sizeLabel(file.size), file.purpose ? strings.purposes[file.purpose] : ""].filter(Boolean).join(" · "),
     }),
   ]);
   if (file.state === "uploading") {
