@@ -20,13 +20,18 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test venv model system-deps lint validate bench bench-nlu clean
+.PHONY: run test venv model widget system-deps lint validate bench bench-nlu clean
 
-run: venv model
+run: venv model widget
 	@$(PY) -m bot.launcher
 
-test: venv model system-deps
+test: venv model widget system-deps
 	@bash tests/run_all.sh
+
+# The chat widget's bundle (socket.io client from npm, bundled at build time; nothing from a CDN).
+widget:
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to build the chat widget"; exit 1; }
+	@bash bot/web/widget/build.sh
 
 # Servers and browser the tests talk to, from Debian's packages (installed once, as root).
 SYSTEM_PACKAGES := chromium postgresql redis-server

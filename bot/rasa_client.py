@@ -46,7 +46,9 @@ class RasaClient:
         body: dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        replies = await self._request("POST", "/webhooks/rest/webhook", json=body)
+        # The token lets the bridges use their reserved conversation ids (bot/rasa_ext/channels).
+        headers = {"X-Rasa-Token": self.settings.rasa_api_token}
+        replies = await self._request("POST", "/webhooks/rest/webhook", json=body, headers=headers)
         return list(replies or [])
 
     async def trigger_intent(

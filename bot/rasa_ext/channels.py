@@ -6,6 +6,7 @@ payloads the bot has just offered to that conversation, read from the tracker st
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import logging
 import re
@@ -17,12 +18,17 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, Sanic
+from sanic.exceptions import Forbidden
+from sanic.request import Request
 
+from bot.config import get_settings
 from bot.dialogue.user_text import neutralise, offered_payloads
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+RESERVED_SENDER_PREFIXES = ("telegram:",)
+TOKEN_HEADER = "X-Rasa-Token"
 # The widget's session ids (= sender ids): 32 hex digits, so that a socket.io client can never
 # name another channel's conversation (a Telegram chat id is a number).
 WIDGET_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -51,11 +57,24 @@ def guard(on_new_message: Handler) -> Handler:
 
 
 class GuardedRestInput(RestInput):
-    """`POST /webhooks/rest/webhook`, with user text neutralised."""
+    """`POST /webhooks/rest/webhook`, with user text neutralised.
+
+    Conversations of the Telegram bridge (`telegram:<chat id>`) are reserved to it: a REST
+    client may use them only with the API token in the `X-Rasa-Token` header, or anyone could
+    read a Telegram doctor's tickets by naming the chat.
+    """
 
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    async def _extract_sender(self, req: Request) -> str | None:
+        sender = await super()._extract_sender(req)
+        if str(sender or "").startswith(RESERVED_SENDER_PREFIXES):
+            token = get_settings().rasa_api_token
+            if not token or not hmac.compare_digest(req.headers.get(TOKEN_HEADER, ""), token):
+                raise Forbidden("this conversation id is reserved to a channel bridge")
+        return sender
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         return super().blueprint(guard(on_new_message))

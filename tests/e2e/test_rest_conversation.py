@@ -150,3 +150,13 @@ def test_socketio_channel_is_enabled(servers: BotServers) -> None:
     )
     assert response.status_code == 200
     assert response.text.startswith("0{")  # engine.io open packet
+
+
+def test_telegram_conversations_are_reserved_to_the_bridge(servers: BotServers) -> None:
+    url = f"{servers.rasa_url}/webhooks/rest/webhook"
+    body = {"sender": "telegram:424242", "message": "a che punto è la mia richiesta?"}
+    assert httpx.post(url, json=body, timeout=60).status_code == 403
+    wrong = httpx.post(url, json=body, headers={"X-Rasa-Token": "guess"}, timeout=60)
+    assert wrong.status_code == 403
+    bridge = httpx.post(url, json=body, headers={"X-Rasa-Token": servers.token}, timeout=60)
+    assert bridge.status_code == 200 and bridge.json()
