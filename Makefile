@@ -51,10 +51,10 @@ $(INSTALLED): requirements.lock pyproject.toml
 		echo "or point PYTHON310=/path/to/python3.10 at one."; exit 1; fi
 	@echo "==> Creating $(VENV) with $(PYTHON310)"
 	@rm -rf $(VENV) && $(PYTHON310) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	@$(PY) -m pip install -qq --upgrade "pip==24.0"
 	@echo "==> Installing pinned dependencies (requirements.lock); the first time takes a few minutes"
-	@$(PY) -m pip install --quiet --progress-bar off -r requirements.lock
-	@$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@$(PY) -m pip install -qq --progress-bar off -r requirements.lock
+	@$(PY) -m pip install -qq --no-deps --no-build-isolation -e .
 	@touch $@
 
 model: $(MODEL)
