@@ -2,8 +2,10 @@
 // text. Light formatting: line breaks, **bold**, *italic* / _italic_, [label](url) and bare
 // http(s)/www links. Links are http/https only and open in a new tab with rel=noopener.
 
+// No lookbehind (Safari before 16.4 would refuse the whole script): a marker's preceding
+// character is matched as a group and given back as text.
 const TOKEN =
-  /\[([^\]\n]{1,200})\]\(([^)\s]{1,2000})\)|\*\*([^*\n]+?)\*\*|(?<![\w*])\*([^*\n]+?)\*(?![\w*])|(?<![\w_])_([^_\n]+?)_(?![\w_])|((?:https?:\/\/|www\.)[^\s<>"«»]+)/giu;
+  /\[([^\]\n]{1,200})\]\(([^)\s]{1,2000})\)|\*\*([^*\n]+?)\*\*|(^|[^\w*])\*([^*\n]+?)\*(?![\w*])|(^|[^\w_])_([^_\n]+?)_(?![\w_])|((?:https?:\/\/|www\.)[^\s<>"«»]+)/giu;
 // Punctuation that ends a sentence rather than a URL.
 const TRAILING = /[.,;:!?'")\]»]+$/u;
 
@@ -42,8 +44,10 @@ function appendInline(doc, parent, text, strings) {
   let last = 0;
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
-    const [whole, label, target, bold, italicStar, italicUnderscore, bare] = match;
-    let consumed = whole;
+    const [whole, label, target, bold, starBefore, star, underBefore, under, bare] = match;
+    const before = starBefore ?? underBefore ?? "";
+    const start = match.index + before.length;
+    let end = match.index + whole.length;
     let node = null;
     if (label !== undefined) {
       const href = safeUrl(target);
@@ -51,18 +55,19 @@ function appendInline(doc, parent, text, strings) {
     } else if (bold !== undefined) {
       node = doc.createElement("strong");
       appendInline(doc, node, bold, strings);
-    } else if (italicStar !== undefined || italicUnderscore !== undefined) {
+    } else if (star !== undefined || under !== undefined) {
       node = doc.createElement("em");
-      appendInline(doc, node, italicStar ?? italicUnderscore, strings);
+      appendInline(doc, node, star ?? under, strings);
     } else if (bare !== undefined) {
-      consumed = bare.replace(TRAILING, "");
-      const href = safeUrl(consumed);
+      const url = bare.replace(TRAILING, "");
+      end = match.index + url.length;
+      const href = safeUrl(url);
       node = href ? link(doc, href, shortLabel(href), strings) : null;
     }
     if (!node) continue; // not a safe link: the characters stay as plain text
-    parent.append(doc.createTextNode(text.slice(last, match.index)), node);
-    last = match.index + consumed.length;
-    TOKEN.lastIndex = last;
+    parent.append(doc.createTextNode(text.slice(last, start)), node);
+    last = end;
+    TOKEN.lastIndex = end;
   }
   parent.append(doc.createTextNode(text.slice(last)));
 }

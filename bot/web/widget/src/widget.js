@@ -184,6 +184,7 @@ export class ChatWidget {
     const row = this.row(entry);
     old?.replaceWith(row);
     this.rows.set(entry.id, row);
+    if (this.stickToBottom) this.scrollToBottom();
     if (save) this.afterChange();
     if (share) this.broadcast({ type: "entry", entry });
   }
@@ -546,9 +547,14 @@ export class ChatWidget {
       ui.drop.hidden = true;
       this.chooseFile(event.dataTransfer?.files?.[0]);
     });
+    let lastTop = 0;
     ui.scroll.addEventListener("scroll", () => {
+      // Follow new messages while at the bottom; stop when the doctor scrolls up to read.
       const s = ui.scroll;
-      this.stickToBottom = s.scrollHeight - s.scrollTop - s.clientHeight < 60;
+      const atBottom = s.scrollHeight - s.scrollTop - s.clientHeight < 60;
+      if (atBottom) this.stickToBottom = true;
+      else if (s.scrollTop < lastTop) this.stickToBottom = false;
+      lastTop = s.scrollTop;
     });
     this.doc.addEventListener("visibilitychange", () => {
       if (this.doc.visibilityState === "visible" && this.isOpen) this.clearUnread();
