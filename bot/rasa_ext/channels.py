@@ -30,7 +30,7 @@ Handler = Callable[[UserMessage], Awaitable[Any]]
 RESERVED_SENDER_PREFIXES = ("telegram:",)
 TOKEN_HEADER = "X-Rasa-Token"
 # The widget's session ids (= sender ids): 32 hex digits, so that a socket.io client can never
-# name another channel's conversation (a Telegram chat id is a number).
+# name another channel's conversation (the Telegram bridge's are `telegram:<chat id>`).
 WIDGET_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
