@@ -424,7 +424,10 @@ class ActionUploadRejected(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        problems = [str(p) for p in tracker.get_latest_entity_values("upload_problem")]
+        problems: list[str] = []
+        for value in tracker.get_latest_entity_values("upload_problem"):
+            # The web process sends the list of problems as one entity value.
+            problems.extend(str(p) for p in (value if isinstance(value, list) else [value]))
         content = get_content()
         if not problems:
             problems = [content.render(content.section("filing", "upload_rejected_fallback"))]

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from bot.config import Settings, get_settings
+from bot.conversation_ids import TOKEN_HEADER
 
 TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 
@@ -47,7 +48,7 @@ class RasaClient:
         if metadata:
             body["metadata"] = metadata
         # The token lets the bridges use their reserved conversation ids (bot/rasa_ext/channels).
-        headers = {"X-Rasa-Token": self.settings.rasa_api_token}
+        headers = {TOKEN_HEADER: self.settings.rasa_api_token}
         replies = await self._request("POST", "/webhooks/rest/webhook", json=body, headers=headers)
         return list(replies or [])
 

@@ -6,7 +6,6 @@ payloads the bot has just offered to that conversation, read from the tracker st
 
 from __future__ import annotations
 
-import hmac
 import inspect
 import logging
 import re
@@ -21,14 +20,13 @@ from sanic import Blueprint, Sanic
 from sanic.exceptions import Forbidden
 from sanic.request import Request
 
-from bot.config import get_settings
+from bot.conversation_ids import TOKEN_HEADER, is_bridge, is_reserved
 from bot.dialogue.user_text import neutralise, offered_payloads
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
-RESERVED_SENDER_PREFIXES = ("telegram:",)
-TOKEN_HEADER = "X-Rasa-Token"
+
 # The widget's session ids (= sender ids): 32 hex digits, so that a socket.io client can never
 # name another channel's conversation (the Telegram bridge's are `telegram:<chat id>`).
 WIDGET_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -70,10 +68,8 @@ class GuardedRestInput(RestInput):
 
     async def _extract_sender(self, req: Request) -> str | None:
         sender = await super()._extract_sender(req)
-        if str(sender or "").startswith(RESERVED_SENDER_PREFIXES):
-            token = get_settings().rasa_api_token
-            if not token or not hmac.compare_digest(req.headers.get(TOKEN_HEADER, ""), token):
-                raise Forbidden("this conversation id is reserved to a channel bridge")
+        if is_reserved(sender) and not is_bridge(req.headers.get(TOKEN_HEADER)):
+            raise Forbidden("this conversation id is reserved to a channel bridge")
         return sender
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:

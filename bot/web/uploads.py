@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot.config import get_settings
+from bot.conversation_ids import TOKEN_HEADER, is_bridge, is_reserved
 from bot.intake import PURPOSES
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.uploads import receive_upload
@@ -47,6 +48,8 @@ async def upload(
     settings = get_settings()
     if not SENDER.match(sender):
         return _error(400, "conversazione_non_valida")
+    if is_reserved(sender) and not is_bridge(request.headers.get(TOKEN_HEADER)):
+        return _error(403, "conversazione_riservata")
     if purpose is not None and purpose not in PURPOSES:
         return _error(400, "scopo_non_valido")
     data = await _read_bounded(request, settings.max_upload_bytes)

@@ -148,3 +148,15 @@ def test_refused_and_oversized_files_get_an_italian_message(
 def test_upload_for_a_bad_conversation_id_is_refused(servers: BotServers) -> None:
     response = _upload(servers, "../../etc", b"%PDF-1.4", "x.pdf")
     assert response.status_code in (400, 404)
+
+
+def test_files_for_a_telegram_chat_come_only_from_the_bridge(servers: BotServers) -> None:
+    refused = _upload(servers, "telegram:424242", forms.filled_form_pdf(), "domanda.pdf")
+    assert refused.status_code == 403 and "canale" in refused.json()["message"]
+
+
+def test_a_refused_file_is_explained_in_plain_words(servers: BotServers, doctor: str) -> None:
+    servers.say(doctor, "ciao")
+    refused = _upload(servers, doctor, pictures.gif_image(), "foto.gif")
+    text = _messages(refused)
+    assert "GIF" in text and "['" not in text and "']" not in text
