@@ -11,9 +11,9 @@ from bot.db.base import Base
 
 def target_metadata() -> MetaData:
     # Importing the models registers their tables on Base.metadata.
-    import bot.notify.models  # noqa: F401
-    import bot.telegram.models  # noqa: F401
-    import bot.tickets.models  # noqa: F401
+    import bot.notify.models
+    import bot.telegram.models
+    import bot.tickets.models
     import bot.web.console.models  # noqa: F401
 
     return Base.metadata
