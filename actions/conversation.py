@@ -53,9 +53,9 @@ class ActionExplainPath(Action):
             _send(dispatcher, [replies.continue_prompt(content, None)])
             return []
         previous = _previous_path(tracker)
-        credential = next(tracker.get_latest_entity_values("credenziale"), None)
+        named = [str(value) for value in tracker.get_latest_entity_values("credenziale")]
         messages = replies.path_explanation(
-            content, path, credential, changed=previous is not None and previous != path
+            content, path, named, changed=previous is not None and previous != path
         )
         _send(dispatcher, messages)
         return [SlotSet("pending_question", None)]

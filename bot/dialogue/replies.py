@@ -41,14 +41,23 @@ MIN_OPTION_CONFIDENCE = 0.05
 
 
 def path_explanation(
-    content: Content, path: Path, credential: str | None = None, changed: bool = False
+    content: Content,
+    path: Path,
+    credential: str | Iterable[str] | None = None,
+    changed: bool = False,
 ) -> list[Reply]:
-    """The whole procedure for a path, as a few short messages."""
+    """The whole procedure for a path, as a few short messages.
+
+    `credential`: what the doctor named; the first one that fits the path is called back
+    ("non ho lo spid, ho la cns" names both, and only the CNS fits path A).
+    """
     section = content.section("paths", path)
     replies: list[Reply] = []
     if changed:
         replies.append(Reply(content.render(section["changed"])))
-    if credential in _CREDENTIALS_OF_PATH[path]:
+    named = [credential] if isinstance(credential, str) else list(credential or [])
+    credential = next((c for c in named if c in _CREDENTIALS_OF_PATH[path]), None)
+    if credential:
         credential_text = content.section("credentials", credential)
         intro = content.render(section["intro"], credenziale=credential_text)
     else:

@@ -11,6 +11,11 @@ def test_named_credential_is_called_back_when_it_fits_the_path() -> None:
     assert "credenziali INPS" in first and "InailRisponde" in first
 
 
+def test_of_several_credentials_named_the_one_fitting_the_path_is_called_back() -> None:
+    first = replies.path_explanation(get_content(), "A", ["spid", "cns"])[0].text
+    assert "CNS" in first and "SPID" not in first
+
+
 def test_credential_of_another_path_is_not_called_back() -> None:
     first = replies.path_explanation(get_content(), "A", "generiche")[0].text
     assert "generico" not in first
