@@ -21,6 +21,8 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+# No training cache: both pipelines are trained from scratch, so the training times compare.
+os.environ["RASA_MAX_CACHE_SIZE"] = "0"
 
 from rasa.utils.common import configure_logging_and_warnings
 
