@@ -53,13 +53,22 @@ class RasaClient:
         return list(replies or [])
 
     async def trigger_intent(
-        self, sender: str, intent: str, entities: dict[str, Any] | None = None
+        self,
+        sender: str,
+        intent: str,
+        entities: dict[str, Any] | None = None,
+        output_channel: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Tells the conversation that something happened outside it (e.g. an upload)."""
+        """Tells the conversation that something happened outside it (e.g. an upload).
+
+        The replies come back; with `output_channel` (e.g. "socketio") they are also pushed
+        to that channel.
+        """
+        params = self._api_params(**({"output_channel": output_channel} if output_channel else {}))
         result = await self._request(
             "POST",
             f"/conversations/{sender}/trigger_intent",
-            params=self._api_params(),
+            params=params,
             json={"name": intent, "entities": entities or {}},
         )
         return list((result or {}).get("messages") or [])

@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 SENDERS: dict[str, str] = {
     "telegram": "bot.telegram.notifications:build_sender",
     "email": "bot.notify.email:build_sender",
+    "socketio": "bot.notify.conversation:build_socketio_sender",
+    "rest": "bot.notify.conversation:build_rest_sender",
 }
 
 Factory = Callable[[Settings], Sender | None]

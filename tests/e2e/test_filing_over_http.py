@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 import httpx
@@ -25,6 +26,17 @@ def _upload(
         content=data,
         timeout=120,
     )
+
+
+def _wait_for_bot_text(servers: BotServers, sender: str, needle: str, timeout: float = 60) -> str:
+    """The first bot message containing `needle` that appears in the conversation."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for event in servers.tracker(sender)["events"]:
+            if event.get("event") == "bot" and needle in (event.get("text") or ""):
+                return str(event["text"])
+        time.sleep(1)
+    raise AssertionError(f"no bot message with {needle!r} within {timeout}s")
 
 
 def _messages(response: httpx.Response) -> str:
@@ -90,6 +102,9 @@ def test_a_doctor_files_a_request_and_sees_its_status(servers: BotServers, docto
         "operatore.test",
         "Il retro del documento non è leggibile",
     )
+    # The notifier tells the conversation by itself, before the doctor asks.
+    pushed = _wait_for_bot_text(servers, doctor, "integrare")
+    assert number.group(0) in pushed and "retro del documento" in pushed
     status = texts(servers.say(doctor, "a che punto è la mia richiesta?"))
     assert "integrare" in status.lower() and "retro del documento" in status
 
