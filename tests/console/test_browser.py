@@ -42,6 +42,8 @@ from tests.console.helpers import (
 from tests.e2e.servers import free_port
 
 playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+expect.set_options(timeout=20_000)  # a busy 2-core machine can take seconds per page
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -170,10 +172,10 @@ def test_login_failed_logins_and_lock_out(web: Web, page: Any) -> None:
     assert page.url.endswith("/staff/login")
 
     ui_login(page, web, other)
-    assert page.get_by_role("heading", name="Richieste").is_visible()
-    assert page.get_by_text(f"{other} (Operatore)").is_visible()
+    expect(page.get_by_role("heading", name="Richieste")).to_be_visible()
+    expect(page.get_by_text(f"{other} (Operatore)")).to_be_visible()
     page.get_by_role("button", name="Esci").click()
-    assert page.get_by_text("Disconnessione effettuata.").is_visible()
+    expect(page.get_by_text("Disconnessione effettuata.")).to_be_visible()
     page.goto(f"{web.url}/staff/richieste")
     assert page.url.endswith("/staff/login")
 
@@ -231,8 +233,8 @@ def test_an_operator_processes_a_ticket_and_the_doctor_gets_the_email(
     row = page.get_by_role("row").filter(has_text=number)
     assert "RSS" + "•" * 10 + "01U" in row.inner_text()  # masked in the list
     row.get_by_role("link", name=number).click()
-    assert page.get_by_role("heading", name=f"Richiesta {number}").is_visible()
-    assert page.get_by_text("RSSMRA80A01H501U", exact=True).is_visible()  # in full here
+    expect(page.get_by_role("heading", name=f"Richiesta {number}")).to_be_visible()
+    expect(page.get_by_text("RSSMRA80A01H501U", exact=True)).to_be_visible()  # in full here
     previews = page.locator("img.preview")
     assert previews.count() == 2
     page.wait_for_function(
@@ -242,13 +244,13 @@ def test_an_operator_processes_a_ticket_and_the_doctor_gets_the_email(
 
     page.get_by_label("Nuovo stato").select_option("in_lavorazione")
     page.get_by_role("button", name="Salva e notifica il richiedente").click()
-    assert page.get_by_text("Stato della richiesta aggiornato.").is_visible()
+    expect(page.get_by_text("Stato della richiesta aggiornato.")).to_be_visible()
     page.get_by_label("Nuovo stato").select_option("da_integrare")
     reason = "Manca la firma sul modulo: lo firmi e lo invii di nuovo."
     page.get_by_role("textbox", name="Motivazione").fill(reason)
     page.get_by_role("button", name="Salva e notifica il richiedente").click()
     assert page.locator("h1 .status").inner_text() == "Da integrare"
-    assert page.locator(".history").get_by_text(reason).is_visible()
+    expect(page.locator(".history").get_by_text(reason)).to_be_visible()
 
     deliver_emails(2, smtp)
     received = [m for m in smtp.messages if number in str(m["Subject"])]
@@ -332,15 +334,15 @@ def test_a_reviewer_reads_html_as_text_tags_and_sends_a_message_to_training(
     assert page.locator(".review .tag").inner_text() == "da rivedere"
     page.get_by_label("Revisionata").check()
     page.get_by_role("button", name="Salva revisione").click()
-    assert page.get_by_text("Revisione salvata.").is_visible()
+    expect(page.get_by_text("Revisione salvata.")).to_be_visible()
 
     second = page.locator("li.turn.user").nth(1)
     second.get_by_label("Aggiungi ai dati di training come intent").select_option("ask_human")
     second.get_by_role("button", name="Aggiungi").click()
-    assert page.get_by_text("Messaggio aggiunto al file di revisione").is_visible()
-    assert (
-        page.locator("li.turn.user").nth(1).get_by_text("Inviato ai dati di training").is_visible()
-    )
+    expect(page.get_by_text("Messaggio aggiunto al file di revisione")).to_be_visible()
+    expect(
+        page.locator("li.turn.user").nth(1).get_by_text("Inviato ai dati di training")
+    ).to_be_visible()
     review_files = list((web.var_dir / "review").glob("nlu-*.yml"))
     assert "vorrei parlare con una persona" in review_files[0].read_text()
 
