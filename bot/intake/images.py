@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from bot.intake.model import JPEG, PNG, Flag, Limits
+from bot.intake.model import JPEG, PNG, Flag, Limits, Refused
 
 _PILLOW_FORMATS = {"JPEG": JPEG, "MPO": JPEG, "PNG": PNG}  # MPO: phone JPEGs with a preview
 _ORIENTATION_TAG = 0x0112
@@ -24,13 +24,8 @@ _METADATA_KEYS = ("exif", "icc_profile", "comment", "xmp", "XML:com.adobe.xmp", 
 _JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
-class ImageRefused(Exception):
+class ImageRefused(Refused):
     """The image cannot be accepted; `code` names the problem in messages.yml."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,15 @@ class Flag:
     METADATI_RIMOSSI = "metadati_rimossi"  # EXIF/GPS/ICC/text chunks dropped on re-encoding
 
 
+class Refused(Exception):
+    """The file cannot be accepted; `code` names the problem in messages.yml."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing to tell the doctor: a stable `code` for the program, an Italian `message`."""

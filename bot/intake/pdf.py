@@ -20,7 +20,7 @@ import pypdf
 from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from bot.intake.model import Limits
+from bot.intake.model import Limits, Refused
 
 # pypdf's warnings quote bytes of the file (e.g. "invalid pdf header: b'...'"); uploads are
 # personal data, so they must not reach the logs.
@@ -35,13 +35,8 @@ _REQUIRED_LOOKING = re.compile(
 )
 
 
-class PdfRefused(Exception):
+class PdfRefused(Refused):
     """The PDF cannot be accepted; `code` names the problem in messages.yml."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
