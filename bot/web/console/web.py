@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -178,3 +178,11 @@ def redirect(
 
 PostedForm = Annotated[dict[str, str], Depends(posted_form)]
 CheckedForm = Annotated[dict[str, str], Depends(checked_form)]
+
+
+def date_filter(value: str | None) -> date | None:
+    """A date typed in a list filter (YYYY-MM-DD); anything else means no filter."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy import select
 from starlette.responses import Response
@@ -26,6 +24,7 @@ from bot.web.console.web import (
     CheckedForm,
     Context,
     PageContext,
+    date_filter,
     redirect,
     render,
     require,
@@ -33,13 +32,6 @@ from bot.web.console.web import (
 
 router = APIRouter(prefix=PREFIX)
 YES_NO = ("", "si", "no")
-
-
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @router.get("/conversazioni")
@@ -59,8 +51,8 @@ def conversation_list(
     require(context, "conversations")
     filters = ConversationFilters(
         channel=canale[:64],
-        date_from=_date(dal),
-        date_to=_date(al),
+        date_from=date_filter(dal),
+        date_to=date_filter(al),
         fallback=fallback if fallback in YES_NO else "",
         low_confidence="si" if bassa_confidenza == "si" else "",
         ticket=ticket if ticket in YES_NO else "",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response, StreamingResponse
@@ -30,6 +29,7 @@ from bot.web.console.web import (
     Context,
     PageContext,
     client_ip,
+    date_filter,
     redirect,
     render,
     require,
@@ -37,13 +37,6 @@ from bot.web.console.web import (
 
 router = APIRouter(prefix=PREFIX)
 logger = logging.getLogger(__name__)
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @router.get("/richieste")
@@ -63,8 +56,8 @@ def ticket_list(
         status=stato if stato in ALL_STATUSES else "",
         path=percorso if percorso in PATHS else "",
         channel=canale[:32],
-        date_from=_date(dal),
-        date_to=_date(al),
+        date_from=date_filter(dal),
+        date_to=date_filter(al),
         text=testo[:100],
         page=pagina,
     )
