@@ -43,6 +43,23 @@ def _slots(tracker: Tracker) -> dict[str, Any]:
     return {name: tracker.get_slot(name) for name in filing.FIELDS}
 
 
+def count_failure(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, int]:
+    """One more failed answer for `slot`; from the third, the format and a way to stop."""
+    failures = dict(tracker.get_slot("failed_attempts") or {})
+    failures[slot] = int(failures.get(slot, 0)) + 1
+    if failures[slot] >= MAX_FAILURES_BEFORE_HELP:
+        content = get_content()
+        section = content.section("filing")
+        reply = Reply(
+            content.render(
+                section["too_many_failures"], formato=content.render(section["formats"][slot])
+            ),
+            content.buttons(section["too_many_failures_buttons"]),
+        )
+        _send(dispatcher, [reply])
+    return failures
+
+
 class ValidateFilingForm(FormValidationAction):
     """Checks each answer of the filing form; files are taken from the database."""
 
@@ -54,19 +71,8 @@ class ValidateFilingForm(FormValidationAction):
     def _fail(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, message: str
     ) -> dict[str, Any]:
-        failures = dict(tracker.get_slot("failed_attempts") or {})
-        failures[slot] = int(failures.get(slot, 0)) + 1
         dispatcher.utter_message(text=message)
-        if failures[slot] >= MAX_FAILURES_BEFORE_HELP:
-            content = get_content()
-            section = content.section("filing")
-            formato = content.render(section["formats"][slot])
-            reply = Reply(
-                content.render(section["too_many_failures"], formato=formato),
-                content.buttons(section["too_many_failures_buttons"]),
-            )
-            _send(dispatcher, [reply])
-        return {slot: None, "failed_attempts": failures}
+        return {slot: None, "failed_attempts": count_failure(dispatcher, tracker, slot)}
 
     def _ok(self, tracker: Tracker, slot: str, value: Any) -> dict[str, Any]:
         failures = dict(tracker.get_slot("failed_attempts") or {})
@@ -435,23 +441,7 @@ class ActionUploadRejected(Action):
             dispatcher.utter_message(text=problem)
         requested = tracker.get_slot("requested_slot")
         if tracker.active_loop_name and requested in ("modulo", "documento"):
-            failures = dict(tracker.get_slot("failed_attempts") or {})
-            failures[requested] = int(failures.get(requested, 0)) + 1
-            if failures[requested] >= MAX_FAILURES_BEFORE_HELP:
-                section = content.section("filing")
-                _send(
-                    dispatcher,
-                    [
-                        Reply(
-                            content.render(
-                                section["too_many_failures"],
-                                formato=content.render(section["formats"][requested]),
-                            ),
-                            content.buttons(section["too_many_failures_buttons"]),
-                        )
-                    ],
-                )
-            return [SlotSet("failed_attempts", failures)]
+            return [SlotSet("failed_attempts", count_failure(dispatcher, tracker, requested))]
         return []
 
 
