@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -17,16 +16,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.common import count_failure, form_slots
 from actions.common import latest_intent as _intent
 from actions.common import send as _send
-from bot.dialogue import filing
+from actions.documents import ActionAskDocumento, DocumentSlots, discard_files
+from bot.dialogue import documents, filing
 from bot.dialogue.content import Reply, get_content
 from bot.intake.identity import codice_fiscale_in_text
-from bot.tickets import UnitOfWork
 from bot.tickets import personal_data as pd
 from bot.tickets.texts import error_message
 
-MAX_FAILURES_BEFORE_HELP = 3
 EMAIL_IN_TEXT = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[A-Za-z]{2,}")
 PHONE_IN_TEXT = re.compile(r"(?:\+|00)?[\d][\d\s./-]{5,}\d")
 CAP_IN_TEXT = re.compile(r"\b\d{5}\b")
@@ -39,28 +38,7 @@ def _text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "").strip()
 
 
-def _slots(tracker: Tracker) -> dict[str, Any]:
-    return {name: tracker.get_slot(name) for name in filing.FIELDS}
-
-
-def count_failure(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, int]:
-    """One more failed answer for `slot`; from the third, the format and a way to stop."""
-    failures = dict(tracker.get_slot("failed_attempts") or {})
-    failures[slot] = int(failures.get(slot, 0)) + 1
-    if failures[slot] >= MAX_FAILURES_BEFORE_HELP:
-        content = get_content()
-        section = content.section("filing")
-        reply = Reply(
-            content.render(
-                section["too_many_failures"], formato=content.render(section["formats"][slot])
-            ),
-            content.buttons(section["too_many_failures_buttons"]),
-        )
-        _send(dispatcher, [reply])
-    return failures
-
-
-class ValidateFilingForm(FormValidationAction):
+class ValidateFilingForm(DocumentSlots, FormValidationAction):
     """Checks each answer of the filing form; files are taken from the database."""
 
     def name(self) -> str:
@@ -173,82 +151,6 @@ class ValidateFilingForm(FormValidationAction):
     ) -> dict[str, Any]:
         return self._optional(dispatcher, tracker, "numero_caso", value, pd.check_numero_caso)
 
-    # -- files, from the database ----------------------------------------------------------
-
-    async def extract_modulo(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        form = filing.received_files(tracker.sender_id).get("modulo")
-        if form is None or str(form.id) == tracker.get_slot("modulo"):
-            return {}
-        return {"modulo": str(form.id)}
-
-    async def validate_modulo(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        files = filing.received_files(tracker.sender_id)
-        form = files.get("modulo")
-        if form is None:
-            return {"modulo": None}
-        content = get_content()
-        section = content.section("filing")
-        remarks = filing.file_remarks(files, "modulo", _slots(tracker))
-        text = content.render(section["modulo_received"])
-        if remarks:
-            text += "\n" + content.render(section["file_remarks_title"])
-            text += "".join(f"\n• {remark}" for remark in remarks)
-        dispatcher.utter_message(text=text)
-        return self._ok(tracker, "modulo", str(form.id))
-
-    async def extract_documento(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        files = filing.received_files(tracker.sender_id)
-        if filing.has_document(files):
-            ids = ",".join(
-                str(files[p].id)
-                for p in ("documento", "documento_fronte", "documento_retro")
-                if p in files
-            )
-            return {} if ids == tracker.get_slot("documento") else {"documento": ids}
-        side = filing.next_document_side(files)
-        if _intent(tracker) == "upload_received" and side != tracker.get_slot("documento_atteso"):
-            return {"documento_atteso": side}
-        return {}
-
-    async def validate_documento(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        files = filing.received_files(tracker.sender_id)
-        if not filing.has_document(files):
-            return {"documento": None}
-        content = get_content()
-        remarks = [
-            remark
-            for purpose in ("documento", "documento_fronte", "documento_retro")
-            for remark in filing.file_remarks(files, purpose, _slots(tracker))
-        ]
-        text = content.render(content.section("filing", "documento_received"))
-        if remarks:
-            text += "".join(f"\n• {remark}" for remark in remarks)
-        dispatcher.utter_message(text=text)
-        return {**self._ok(tracker, "documento", value), "documento_atteso": None}
-
-
-class ActionAskDocumento(Action):
-    """Asks for the ID: the front (or one PDF), then the back."""
-
-    def name(self) -> str:
-        return "action_ask_documento"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        side = filing.next_document_side(filing.received_files(tracker.sender_id))
-        content = get_content()
-        dispatcher.utter_message(text=content.render(content.section("filing", f"ask_{side}")))
-        return [SlotSet("documento_atteso", side)]
-
 
 class ActionAskUnita(Action):
     """Suggests the INAIL office from the CAP; the doctor can choose another."""
@@ -282,8 +184,8 @@ class ActionShowSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        files = filing.received_files(tracker.sender_id)
-        _send(dispatcher, filing.summary(get_content(), _slots(tracker), files))
+        files = documents.received_files(tracker.sender_id)
+        _send(dispatcher, filing.summary(get_content(), form_slots(tracker), files))
         return [
             SlotSet("summary_id", uuid.uuid4().hex),
             SlotSet("pending_question", "conferma_invio"),
@@ -312,7 +214,7 @@ def file_ticket_from_tracker(dispatcher: CollectingDispatcher, tracker: Tracker)
             tracker.sender_id,
             channel,
             tracker.get_slot("path"),
-            _slots(tracker),
+            form_slots(tracker),
             summary_id,
         )
     except SQLAlchemyError:
@@ -370,7 +272,7 @@ class ActionCorrectField(Action):
             SlotSet("pending_question", None),
         ]
         if field in ("modulo", "documento"):
-            _discard_files(tracker.sender_id, field)
+            discard_files(tracker.sender_id, field)
             events.append(SlotSet("documento_atteso", None))
         if field in ("modulo", "documento"):
             ask = "action_ask_documento" if field == "documento" else "utter_ask_modulo"
@@ -385,64 +287,6 @@ class ActionCorrectField(Action):
         else:
             events += await ActionAskDocumento().run(dispatcher, tracker, domain)
         return [*events, ActiveLoop("filing_form"), SlotSet("requested_slot", field)]
-
-
-def _discard_files(conversation_id: str, field: str) -> None:
-    purposes = (
-        ("modulo",) if field == "modulo" else ("documento", "documento_fronte", "documento_retro")
-    )
-    with UnitOfWork() as uow:
-        now = datetime.now(timezone.utc)
-        for purpose in purposes:
-            uow.attachments.supersede_pending(conversation_id, purpose, now)
-        uow.commit()
-
-
-class ActionUploadReceived(Action):
-    """A file arrived outside the form: added to a ticket that waits for it, or an offer."""
-
-    def name(self) -> str:
-        return "action_upload_received"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        content = get_content()
-        replies = filing.attach_to_waiting_ticket(content, tracker.sender_id)
-        if replies is None:
-            section = content.section("filing")
-            replies = [
-                Reply(
-                    content.render(section["received_offer"]),
-                    content.buttons(section["offer_buttons"]),
-                )
-            ]
-        _send(dispatcher, replies)
-        return []
-
-
-class ActionUploadRejected(Action):
-    """Says why a file was refused and what to send instead."""
-
-    def name(self) -> str:
-        return "action_upload_rejected"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        problems: list[str] = []
-        for value in tracker.get_latest_entity_values("upload_problem"):
-            # The web process sends the list of problems as one entity value.
-            problems.extend(str(p) for p in (value if isinstance(value, list) else [value]))
-        content = get_content()
-        if not problems:
-            problems = [content.render(content.section("filing", "upload_rejected_fallback"))]
-        for problem in problems:
-            dispatcher.utter_message(text=problem)
-        requested = tracker.get_slot("requested_slot")
-        if tracker.active_loop_name and requested in ("modulo", "documento"):
-            return [SlotSet("failed_attempts", count_failure(dispatcher, tracker, requested))]
-        return []
 
 
 class ActionReportStatus(Action):
