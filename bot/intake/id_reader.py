@@ -1,0 +1,168 @@
+"""Read a photo or a scan: which document it is, and the holder's data (OCR + MRZ).
+
+Steps: cut the document out of the photo and straighten it, try the orientations a phone gives
+(upright first; upside down; turned by 90°) keeping the one whose text reads best, even out the
+light, read the text, then read the MRZ and the codice fiscale again on their own with the
+characters they may contain. Runs only inside the intake worker processes (bot/intake/worker.py).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from bot.intake import ocr, photo
+from bot.intake.mrz import mrz_like
+from bot.intake.reading import FORM, Reading, from_lines, merge, plain
+
+_KEYWORDS = (
+    "REPUBBLICA",
+    "ITALIANA",
+    "IDENTITA",
+    "COGNOME",
+    "SURNAME",
+    "NOME",
+    "NASCITA",
+    "SCADENZA",
+    "FISCALE",
+    "PATENTE",
+    "GUIDA",
+    "PASSAPORTO",
+    "PASSPORT",
+    "DOMANDA",
+    "ABILITAZIONE",
+    "MEDICO",
+    "INAIL",
+    "RESIDENZA",
+    "EMISSIONE",
+)
+_GOOD_ENOUGH = 2  # known words (or MRZ lines) that make an orientation right at once
+_SIGNATURE_INK = 0.006  # share of dark pixels in the signature box that means "signed"
+
+
+def _score(lines: Sequence[ocr.Line]) -> tuple[int, float]:
+    """How well the text reads: known words and MRZ lines first, then confident characters."""
+    joined = plain(" ".join(line.text for line in lines))
+    hits = sum(1 for word in _KEYWORDS if word in joined)
+    hits += sum(1 for line in lines if mrz_like(line.text) and line.confidence >= 30)
+    confident = sum(
+        line.confidence / 100 * len(re.sub(r"[^A-Za-z0-9]", "", line.text))
+        for line in lines
+        if line.confidence >= 60
+    )
+    return hits, confident
+
+
+def _orientations(gray: np.ndarray) -> tuple[int, ...]:
+    height, width = gray.shape
+    return (0, 180, 90, 270) if width >= height else (0, 270, 90, 180)
+
+
+def _prepare(gray: np.ndarray) -> np.ndarray:
+    return photo.even_light(photo.deskew(gray))
+
+
+def _upright(doc: np.ndarray) -> tuple[np.ndarray, list[ocr.Line], int]:
+    """The orientation whose text reads best, its OCR lines and the rotation applied."""
+    best: tuple[tuple[int, float], np.ndarray, list[ocr.Line], int] | None = None
+    for degrees in _orientations(doc):
+        prepared = _prepare(photo.rotate_quarter(doc, degrees))
+        found = ocr.lines(prepared, psm=3)
+        score = _score(found)
+        if best is None or score > best[0]:
+            best = (score, prepared, found, degrees)
+        if score[0] >= _GOOD_ENOUGH:
+            break
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def _band(lines: Sequence[ocr.Line], shape: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    boxes = [line.box for line in lines if mrz_like(line.text)]
+    if not boxes:
+        return None
+    height, width = shape
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    y1 = max(b[3] for b in boxes)
+    pad = max(8, (y1 - y0) // 6)
+    return max(0, x0 - 3 * pad), max(0, y0 - pad), width, min(height, y1 + pad)
+
+
+def _mrz_passes(gray: np.ndarray, lines: Sequence[ocr.Line]) -> list[list[str]]:
+    """The MRZ band OCR'd again with only MRZ characters allowed, in two ways."""
+    box = _band(lines, gray.shape)
+    if box is None:
+        return []
+    x0, y0, x1, y1 = box
+    region = gray[y0:y1, x0:x1]
+    passes = []
+    for lang, pixels in (("eng", region), ("ita", photo.binarise(region))):
+        found = ocr.text(pixels, psm=6, whitelist=ocr.MRZ_CHARS, lang=lang)
+        passes.append([t for t in found.splitlines() if t.strip()])
+    return passes
+
+
+def _cf_pass(gray: np.ndarray, lines: Sequence[ocr.Line]) -> list[str]:
+    """The line under "CODICE FISCALE" read again with letters and digits only."""
+    for index, line in enumerate(lines):
+        if "FISCAL" not in plain(line.text):
+            continue
+        x0, y0, x1, y1 = line.box
+        height = y1 - y0
+        below = (max(0, x0 - height), y1, min(gray.shape[1], x0 + 16 * 2 * height), y1 + 3 * height)
+        region = gray[below[1] : below[3], below[0] : below[2]]
+        if region.size == 0:
+            return []
+        return [ocr.text(photo.binarise(region), psm=7, whitelist=ocr.CF_CHARS)]
+    return []
+
+
+def _signature_ink(gray: np.ndarray, lines: Sequence[ocr.Line]) -> bool | None:
+    """On a photo or scan of the form: is there ink where the doctor signs?"""
+    labels = [line for line in lines if re.search(r"\bFIRMA\b", plain(line.text))]
+    if not labels:
+        return None
+    label = labels[-1]
+    height, width = gray.shape
+    x0, y0, x1, y1 = label.box
+    below = (x0 - width // 20, y1 + 2, x0 + int(width * 0.42), y1 + int(height * 0.1))
+    right = (x1 + 5, y0 - height // 60, x1 + int(width * 0.35), y1 + height // 40)
+    ink = max(photo.ink_ratio(gray, below), photo.ink_ratio(gray, right))
+    return ink >= _SIGNATURE_INK
+
+
+def read_gray(gray: np.ndarray) -> Reading:
+    """Read one picture (grey levels) of a document."""
+    doc, touches = photo.find_document(gray)
+    upright, lines, degrees = _upright(doc)
+    quality = photo.quality_problems(photo.rotate_quarter(doc, degrees), touches)
+    texts = [line.text for line in lines]
+    reading = from_lines(texts, _mrz_passes(upright, lines), _cf_pass(upright, lines))
+    if not lines:
+        quality = sorted(set(quality) | {"illeggibile"})
+    ink = _signature_ink(upright, lines) if reading.kind == FORM else None
+    return reading.with_(quality=tuple(quality), rotation=degrees, signature_ink=ink)
+
+
+def read_image_bytes(data: bytes, max_side: int = 4096) -> Reading:
+    """Read a stored JPEG/PNG (already checked and re-encoded by bot/intake/images.py)."""
+    with Image.open(io.BytesIO(data)) as image:
+        image.draft("L", (max_side, max_side))
+        image = ImageOps.exif_transpose(image)
+        return read_gray(photo.to_gray(image))
+
+
+def read_pages(images: Sequence[bytes]) -> Reading:
+    """Front and back as separate pages (a scanned PDF): one reading for the document."""
+    readings = [read_image_bytes(data) for data in images]
+    if not readings:
+        return Reading(quality=("illeggibile",))
+    forms = [r for r in readings if r.kind == FORM]
+    if forms:
+        return forms[0]
+    return merge(readings)
