@@ -108,32 +108,41 @@ def _mrz_passes(gray: np.ndarray, lines: Sequence[ocr.Line]) -> list[list[str]]:
 
 
 def _cf_pass(gray: np.ndarray, lines: Sequence[ocr.Line]) -> list[str]:
-    """The line under "CODICE FISCALE" read again with letters and digits only."""
-    for index, line in enumerate(lines):
-        if "FISCAL" not in plain(line.text):
-            continue
+    """Lines that may hold the codice fiscale, read again with capital letters and digits only:
+    the line under "CODICE FISCALE", and any line with a 16-character word."""
+    height, width = gray.shape
+    boxes = []
+    for line in lines:
         x0, y0, x1, y1 = line.box
-        height = y1 - y0
-        below = (max(0, x0 - height), y1, min(gray.shape[1], x0 + 16 * 2 * height), y1 + 3 * height)
-        region = gray[below[1] : below[3], below[0] : below[2]]
-        if region.size == 0:
-            return []
-        return [ocr.text(photo.binarise(region), psm=7, whitelist=ocr.CF_CHARS)]
-    return []
+        line_height = y1 - y0
+        if "FISCAL" in plain(line.text) and line_height < height // 8:
+            boxes.append((x0 - line_height, y1, x0 + 28 * line_height, y1 + 3 * line_height))
+        for word, (wx0, wy0, wx1, wy1) in line.words:
+            if len(re.sub(r"[^A-Za-z0-9]", "", word)) >= 14:
+                pad = (wy1 - wy0) // 3
+                boxes.append((wx0 - pad, wy0 - pad, wx1 + pad, wy1 + pad))
+    found = []
+    for x0, y0, x1, y1 in boxes[:4]:
+        region = gray[max(0, y0) : min(height, y1), max(0, x0) : min(width, x1)]
+        if region.size:
+            found.append(ocr.text(photo.binarise(region), psm=7, whitelist=ocr.CF_CHARS))
+    return found
 
 
 def _signature_ink(gray: np.ndarray, lines: Sequence[ocr.Line]) -> bool | None:
     """On a photo or scan of the form: is there ink where the doctor signs?"""
-    labels = [line for line in lines if re.search(r"\bFIRMA\b", plain(line.text))]
+    labels = [
+        box
+        for line in lines
+        for word, box in line.words
+        if re.fullmatch(r"FIRMA\W*", plain(word))
+    ]
     if not labels:
         return None
-    label = labels[-1]
     height, width = gray.shape
-    x0, y0, x1, y1 = label.box
+    x0, y0, x1, y1 = labels[-1]
     below = (x0 - width // 20, y1 + 2, x0 + int(width * 0.42), y1 + int(height * 0.1))
-    right = (x1 + 5, y0 - height // 60, x1 + int(width * 0.35), y1 + height // 40)
-    ink = max(photo.ink_ratio(gray, below), photo.ink_ratio(gray, right))
-    return ink >= _SIGNATURE_INK
+    return photo.ink_ratio(gray, below) >= _SIGNATURE_INK
 
 
 def read_gray(gray: np.ndarray) -> Reading:

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from bot.intake.messages import field_label, warning
+from bot.intake.messages import catalogue, field_label, warning
 from bot.intake.model import DeclaredIdentity, ExtractedIdentity, Problem, Signer
 
 # Omocodia may turn any digit of a codice fiscale into one of LMNPQRSTUV.
@@ -65,6 +65,12 @@ def codice_fiscale_in_text(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+def where(source: str) -> str:
+    """ "nel modulo", "sul documento d'identità", "nei dati che mi ha indicato"."""
+    texts: dict[str, str] = catalogue()["dove"]
+    return texts[source]
+
+
 def identity_warnings(
     found: ExtractedIdentity | None,
     declared: DeclaredIdentity | None,
@@ -76,7 +82,7 @@ def identity_warnings(
         return []
     warnings: list[Problem] = []
     if found is not None:
-        for attr in ("nome", "cognome", "codice_fiscale"):
+        for attr in ("cognome", "nome", "codice_fiscale"):
             in_file, stated = getattr(found, attr), getattr(declared, attr)
             if in_file and stated and normalise(in_file) != normalise(stated):
                 warnings.append(
@@ -84,8 +90,10 @@ def identity_warnings(
                         "dato_diverso",
                         purpose,
                         campo=field_label(attr),
-                        trovato=in_file.strip(),
-                        dichiarato=stated.strip(),
+                        dove=where("modulo"),
+                        valore=in_file.strip().upper(),
+                        rispetto=where("dichiarati"),
+                        altro=stated.strip().upper(),
                     )
                 )
     signer_cf = signer.codice_fiscale if signer else None

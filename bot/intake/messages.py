@@ -30,7 +30,8 @@ def _render(section: str, code: str, purpose: str, params: dict[str, object]) ->
         "cosa_inviare_breve": texts["cosa_inviare_breve"][purpose],
         **params,
     }
-    return Problem(code=code, message=texts[section][code].format_map(values).strip())
+    message = texts[section][code].format_map(values).strip()
+    return Problem(code=code, message=message[:1].upper() + message[1:])
 
 
 def problem(code: str, purpose: str, **params: object) -> Problem:

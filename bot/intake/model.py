@@ -8,7 +8,10 @@ doctor. The Italian texts inside `Problem` come from `messages.yml`.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+if TYPE_CHECKING:
+    from bot.intake.reading import Reading
 
 Purpose = Literal["modulo", "documento_fronte", "documento_retro", "documento"]
 """What the doctor is sending: the signed request form, or the ID document (one side or both)."""
@@ -31,6 +34,8 @@ class Flag:
     CATENA_NON_VERIFICATA = "catena_non_verificata"  # trust in the issuing CA not checked offline
     P7M = "p7m"  # CAdES envelope; stored as received, the inner PDF was checked
     FIRMA_DA_VERIFICARE = "firma_da_verificare"  # staff must look at the handwritten signature
+    FIRMA_AUTOGRAFA = "firma_autografa"  # ink found in the signature box of a photo or scan
+    DA_VERIFICARE = "da_verificare"  # the ID could not be read after two tries: staff look
     SCANSIONE = "scansione"  # a photo or an image-only PDF of the paper form
     CAMPI_VUOTI = "campi_vuoti"  # fillable fields left empty
     MODIFICATO_DOPO_FIRMA = "modificato_dopo_firma"  # bytes added after the PDF signature
@@ -143,11 +148,15 @@ class CheckedFile:
     signer: Signer | None
     safe_name: str | None
     received_size: int = 0
+    reading: Reading | None = None  # what the file is and what was read from it
+    asked_purpose: str | None = None  # what the conversation asked for (purpose: what it is)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready results of the check, without the file's bytes."""
+        reading = self.reading
         data = asdict(self)
         del data["stored_bytes"]
+        data["reading"] = reading.to_dict() if reading is not None else None
         data["flags"] = list(self.flags)
         data["problems"] = [asdict(p) for p in self.problems]
         data["warnings"] = [asdict(p) for p in self.warnings]

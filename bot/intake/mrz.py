@@ -19,7 +19,7 @@ TO_DIGIT |= {"S": "5", "B": "8", "G": "6", "A": "4", "<": "0"}
 TO_LETTER = {"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B"}
 _FILLER_LOOKALIKES = set("«‹(£{[")
 # Between fillers (or after them at the end of a line) these letters are a misread `<`.
-_FILLER_NOISE = re.compile(r"(?<=<)[KXCEQ]{1,2}(?=<|$)")
+_FILLER_NOISE = re.compile(r"(?<=<)[KXCEQS]{1,2}(?=<|$)")
 _MRZ_CHARS = re.compile(r"[^A-Z0-9<]")
 # OCR confusions tried when a check digit fails on an alphanumeric field (document number).
 _SWAPS = {"0": "O", "O": "0", "1": "I", "I": "1", "5": "S", "S": "5", "8": "B", "B": "8"}
@@ -177,7 +177,7 @@ def _names(field: str) -> tuple[str, str]:
     # Trailing noise in the filler (`K`, `C`, `E` read for `<`) becomes one-letter "names".
     while given_names and len(given_names[-1]) <= 2 and len(given_names) > 1:
         given_names.pop()
-    given_names = [n for n in given_names if not set(n) <= {"K"}]
+    given_names = [n for n in given_names if not set(n) <= set("KSECQX")]
     return surname.replace("<", " ").strip(), " ".join(given_names)
 
 
@@ -246,7 +246,8 @@ def _parse_td3(lines: list[str]) -> MrzData | None:
             l2 = number + _digits(raw2[9]) + head + personal + digit + composite
             if check_digit(l2[0:10] + l2[13:20] + l2[21:43]) != l2[43:44]:
                 continue
-            cognome, nome = _names(l1[5:])
+            start = l1.find(head[0:3], 1, 9)
+            cognome, nome = _names(l1[start + 3 :] if start >= 0 else l1[5:])
             return MrzData(
                 "TD3",
                 _letters(l1[0:2]).replace("<", ""),
@@ -283,6 +284,12 @@ def _zones(lines: list[str]) -> list[tuple[str, list[str]]]:
     return zones
 
 
+def _looks_like_names(line: str, kind: str) -> bool:
+    body = line if kind == "TD1" else line[5:]
+    digits = sum(c.isdigit() for c in body)
+    return digits <= 2 and sum(c.isalpha() for c in body) >= 4
+
+
 def read_mrz(*sources: list[str]) -> MrzData | None:
     """The first valid TD1 or TD3 zone among OCR'd lines; several OCR passes of the same zone
     (`sources`) are combined line by line, since each pass misreads different characters."""
@@ -297,6 +304,10 @@ def read_mrz(*sources: list[str]) -> MrzData | None:
             continue
         width = len(zones[0])
         slots = [list(dict.fromkeys(zone[i] for zone in zones)) for i in range(width)]
+        # The names' line has no check digit: only lines that look like one (letters, "<<").
+        name_slot = 2 if kind == "TD1" else 0
+        named = [line for line in slots[name_slot] if _looks_like_names(line, kind)]
+        slots[name_slot] = sorted(named, key=lambda line: "<<" not in line) or slots[name_slot]
         for combination in itertools.product(*slots):
             found = parse(list(combination))
             if found:

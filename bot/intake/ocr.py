@@ -32,6 +32,7 @@ class Line:
     text: str
     confidence: float  # mean word confidence, 0-100
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the image passed in
+    words: tuple[tuple[str, tuple[int, int, int, int]], ...] = ()
 
 
 def tessdata_dir() -> str:
@@ -71,15 +72,22 @@ def lines(
     api.Recognize()
     found: list[Line] = []
     iterator = api.GetIterator()
-    level = tesserocr.RIL.TEXTLINE
     if iterator is None:
         return found
+    words: list[tuple[str, tuple[int, int, int, int]]] = []
     while True:
-        text = iterator.GetUTF8Text(level)
-        if text and text.strip():
-            box = iterator.BoundingBox(level)
-            found.append(Line(text.strip(), iterator.Confidence(level), tuple(box)))
-        if not iterator.Next(level):
+        if iterator.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
+            words = []
+            line_text = iterator.GetUTF8Text(tesserocr.RIL.TEXTLINE) or ""
+            line_box = iterator.BoundingBox(tesserocr.RIL.TEXTLINE)
+            line_conf = iterator.Confidence(tesserocr.RIL.TEXTLINE)
+        word = iterator.GetUTF8Text(tesserocr.RIL.WORD)
+        if word and word.strip():
+            words.append((word.strip(), tuple(iterator.BoundingBox(tesserocr.RIL.WORD))))
+        if iterator.IsAtFinalElement(tesserocr.RIL.TEXTLINE, tesserocr.RIL.WORD):
+            if line_text.strip():
+                found.append(Line(line_text.strip(), line_conf, tuple(line_box), tuple(words)))
+        if not iterator.Next(tesserocr.RIL.WORD):
             break
     api.Clear()
     return found

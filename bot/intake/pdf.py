@@ -327,3 +327,35 @@ def _title(reader: pypdf.PdfReader) -> str:
         return str(info.title or "")[:300] if info is not None else ""
     except Exception:
         return ""
+
+
+def page_images(data: bytes, limits: Limits, max_pages: int) -> list[bytes]:
+    """The largest picture of each of the first pages, as PNG/JPEG bytes (a scan's pages).
+
+    Within the same pypdf limits as `read_pdf`; pictures above `max_pixels` are skipped.
+    """
+    found: list[bytes] = []
+    with pypdf.apply_configuration(
+        zlib_maximum_output_length=limits.max_stream_bytes * 4,
+        image_maximum_buffer_size=limits.max_stream_bytes * 4,
+        jbig2dec_binary=None,
+    ):
+        try:
+            reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted:
+                reader.decrypt("")
+            for page in list(reader.pages)[:max_pages]:
+                best = None
+                for image in list(page.images)[:8]:
+                    pixels = image.image
+                    if pixels is None or pixels.width * pixels.height > limits.max_pixels:
+                        continue
+                    if best is None or pixels.width * pixels.height > best.width * best.height:
+                        best = pixels
+                if best is not None:
+                    out = io.BytesIO()
+                    best.convert("RGB").save(out, format="JPEG", quality=92)
+                    found.append(out.getvalue())
+        except (Exception, RecursionError, MemoryError):
+            return found
+    return found

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from bot.intake.mrz import MrzData, has_mrz_lines, read_mrz
-from bot.tickets.personal_data import check_codice_fiscale
+from bot.tickets.personal_data import check_codice_fiscale, cf_name_code, cf_surname_code
 
 CIE = "carta_identita_elettronica"
 PAPER_ID = "carta_identita"
@@ -199,23 +199,41 @@ def repair_codice_fiscale(raw: str) -> str | None:
     return None
 
 
-def codice_fiscale_in(lines: Sequence[str]) -> str | None:
+def codice_fiscale_candidates(lines: Sequence[str], targeted: Sequence[str] = ()) -> list[str]:
+    """Codici fiscali proven by their check letter: whole words of the text, and any 16
+    characters of the `targeted` lines (re-read with letters and digits only)."""
+    found: list[str] = []
     for line in lines:
-        squeezed = re.sub(r"\s", "", plain(line))
-        for match in _CF_LOOSE_RE.finditer(squeezed):
-            fixed = repair_codice_fiscale(match.group(0))
+        for word in plain(line).split():
+            fixed = repair_codice_fiscale(word) if 15 <= len(word) <= 17 else None
             if fixed:
-                return fixed
+                found.append(fixed)
+    for line in targeted:
+        squeezed = re.sub(r"\s", "", plain(line))
         for start in range(0, max(0, len(squeezed) - 15)):
             fixed = repair_codice_fiscale(squeezed[start : start + 16])
             if fixed:
-                return fixed
-    return None
+                found.append(fixed)
+    return list(dict.fromkeys(found))
+
+
+def codice_fiscale_in(lines: Sequence[str]) -> str | None:
+    candidates = codice_fiscale_candidates(lines)
+    return candidates[0] if candidates else None
+
+
+_LABEL_WORDS = frozenset(
+    "SURNAME NAME NAMES GIVEN MUNICIPALITY PLACE AND DATE OF BIRTH SEX HEIGHT NATIONALITY ISSUE "
+    "EXPIRY HOLDER'S HOLDERS SIGNATURE FISCAL CODE COGNOME NOME PASSAPORTO PASSPORT NO N. N "
+    "SESSO DATA DI NASCITA LUOGO SCADENZA CITTADINANZA".split()
+)
 
 
 def _clean_name(value: str) -> str | None:
-    words = re.findall(r"[A-ZÀ-Ý']+", plain(value))
-    words = [w for w in words if len(w) >= 2 or w in ("D", "L")]
+    """The name in a value line: words of letters only, without labels and stray marks."""
+    words = [w.strip(".,:;'") for w in plain(value).replace("/", " ").split()]
+    words = [w for w in words if re.fullmatch(r"[A-Z']+", w) and w not in _LABEL_WORDS]
+    words = [w for w in words if len(w) >= 2]
     cleaned = " ".join(words).strip(" '")
     return cleaned or None
 
@@ -232,12 +250,17 @@ def _after_label(lines: Sequence[str], pattern: str, exclude: str | None = None)
         if not match or (exclude and re.search(exclude, upper)):
             continue
         rest = upper[match.end() :].strip(" :./-")
-        rest = re.sub(r"^[A-Z ]*/\s*[A-Z ]+?(?=\s{2}|$)", "", rest).strip()
-        if rest and not re.search(r"[a-z]", line[match.end() :]):
-            return rest
+        words = [w for w in rest.replace("/", " ").split() if w not in _LABEL_WORDS]
+        if words and not _only_labels(rest):
+            return " ".join(words)
         if index + 1 < len(lines):
             return plain(lines[index + 1])
     return None
+
+
+def _only_labels(text: str) -> bool:
+    words = text.replace("/", " ").split()
+    return all(w in _LABEL_WORDS or len(w) <= 1 for w in words)
 
 
 def _numbered(lines: Sequence[str], number: str) -> str | None:
@@ -252,10 +275,25 @@ def _numbered(lines: Sequence[str], number: str) -> str | None:
 
 def _sex_after(lines: Sequence[str]) -> str | None:
     value = _after_label(lines, r"\bSESSO\b|\bSEX\b")
-    if value:
-        token = value.split()[0] if value.split() else ""
+    tokens = (value or "").split()
+    for token in tokens[:3]:
         if token in ("M", "F"):
             return token
+    for token in tokens[:3]:
+        if len(token) <= 2 and token[-1:] in ("M", "F"):
+            return token[-1]
+    return None
+
+
+def _same_line(lines: Sequence[str], pattern: str) -> str | None:
+    """A value written after its label on the same line ("Cognome  Ferri")."""
+    regex = re.compile(pattern)
+    for line in lines:
+        match = regex.search(plain(line))
+        if match:
+            rest = plain(line)[match.end() :].strip(" :.")
+            if rest:
+                return rest
     return None
 
 
@@ -274,6 +312,12 @@ def read_fields(kind: str, lines: Sequence[str]) -> dict[str, Any]:
         found["scadenza"] = expiry[0] if expiry else (max(all_dates) if all_dates else None)
         number = _numbered(lines, "5")
         found["numero_documento"] = re.sub(r"\s", "", number) if number else None
+        return found
+    if kind == FORM:
+        found["cognome"] = _clean_name(_same_line(lines, r"^\s*COGNOME\b") or "")
+        found["nome"] = _clean_name(_same_line(lines, r"^\s*NOME\b") or "")
+        birth = dates_in(_same_line(lines, r"\bNAT[OA/]+\b.*?\bIL\b|^\s*IL\b") or "")
+        found["data_nascita"] = birth[0] if birth else None
         return found
     if kind in (CIE, PAPER_ID, PASSPORT):
         found["cognome"] = _clean_name(_after_label(lines, r"COGNOME|SURNAME") or "")
@@ -303,25 +347,72 @@ def from_lines(
     mrz = read_mrz(*[list(p) for p in mrz_passes], list(lines))
     seen = any(has_mrz_lines(list(p)) for p in (*mrz_passes, lines))
     kind, side = classify("\n".join(lines), mrz, seen)
-    fields = read_fields(kind, lines) if kind in ID_KINDS else {}
-    codice_fiscale = codice_fiscale_in(list(cf_lines) + list(lines))
+    fields = read_fields(kind, lines) if kind in ID_KINDS or kind == FORM else {}
+    candidates = codice_fiscale_candidates(lines, cf_lines)
     reading = Reading(kind=kind, side=side, has_mrz=seen or mrz is not None)
     values: dict[str, Any] = {k: v for k, v in fields.items() if v}
     source = "ocr" if values else None
     if mrz is not None:
         source = "mrz"
         values.update(
-            cognome=mrz.cognome or values.get("cognome"),
-            nome=mrz.nome or values.get("nome"),
+            cognome=_prefer_clean(mrz.cognome, values.get("cognome")),
+            nome=_prefer_clean(mrz.nome, values.get("nome")),
             data_nascita=mrz.birth or values.get("data_nascita"),
             sesso=mrz.sex or values.get("sesso"),
             numero_documento=mrz.number or values.get("numero_documento"),
             scadenza=mrz.expiry or values.get("scadenza"),
         )
-    if codice_fiscale and kind in ID_KINDS:
+    codice_fiscale = None
+    if mrz is not None:
+        # The code printed beside a valid MRZ encodes the same person: a candidate that does
+        # not is a misreading, and none is better than a wrong one.
+        probe = Reading(kind=kind, **{k: v for k, v in values.items() if k in READ_FIELDS})
+        consistent = [c for c in candidates if not _cf_disagrees(c, probe)]
+        codice_fiscale = consistent[0] if consistent else None
+    elif candidates:
+        codice_fiscale = candidates[0]
+    if codice_fiscale and (kind in ID_KINDS or kind == FORM):
         values["codice_fiscale"] = codice_fiscale
         source = source or "ocr"
+        values["nome"] = fit_name_to_cf(values.get("nome"), codice_fiscale[3:6], cf_name_code)
+        values["cognome"] = fit_name_to_cf(
+            values.get("cognome"), codice_fiscale[0:3], cf_surname_code
+        )
     return reading.with_(source=source, mrz_valid=mrz is not None, **values)
+
+
+def _prefer_clean(from_mrz: str | None, from_ocr: str | None) -> str | None:
+    """The MRZ's name, unless it is the printed one plus a stray filler letter or two."""
+    if not from_mrz:
+        return from_ocr
+    if from_ocr and from_mrz != from_ocr:
+        a, b = from_mrz.replace(" ", ""), from_ocr.replace(" ", "")
+        if a.startswith(b) and len(a) - len(b) <= 2:
+            return from_ocr
+    return from_mrz
+
+
+def _cf_disagrees(codice_fiscale: str, reading: Reading) -> bool:
+    from bot.intake.document_checks import cf_mismatches
+
+    return bool(cf_mismatches(codice_fiscale, reading))
+
+
+def fit_name_to_cf(name: str | None, code: str, coder: Any) -> str | None:
+    """A name read with stray letters (filler misread as K, S, C) trimmed until its codice
+    fiscale letters match; unchanged when nothing fits."""
+    if not name or coder(name) == code:
+        return name
+    words = name.split()
+    candidates = [" ".join(words[:n]) for n in range(len(words), 0, -1)]
+    for candidate in list(candidates):
+        for cut in range(1, 3):
+            candidates += [candidate[cut:], candidate[:-cut], candidate[cut:-cut]]
+    for candidate in candidates:
+        candidate = candidate.strip()
+        if len(candidate) >= 2 and coder(candidate) == code:
+            return candidate
+    return name
 
 
 def merge(readings: Sequence[Reading]) -> Reading:
