@@ -64,7 +64,19 @@ class DocumentSlots:
             )
             return {} if ids == tracker.get_slot("documento") else {"documento": ids}
         side = documents.next_document_side(files)
-        if _intent(tracker) == "upload_received" and side != tracker.get_slot("documento_atteso"):
+        if _intent(tracker) != "upload_received":
+            return {}
+        arrived = documents.newest(files)
+        unexpected = arrived is not None and (
+            tracker.get_slot("requested_slot") != "documento"
+            or any(code == "file_diverso" for code, _ in arrived.warnings)
+        )
+        if arrived is not None and unexpected and arrived.purpose in documents.ID_PURPOSES:
+            # A side of the ID that arrived while something else was asked, or the wrong side:
+            # say what it was taken for (the form keeps asking for what is still missing).
+            for remark in documents.arrival_remarks(arrived):
+                dispatcher.utter_message(text=remark)
+        if side != tracker.get_slot("documento_atteso"):
             return {"documento_atteso": side}
         return {}
 
@@ -75,11 +87,13 @@ class DocumentSlots:
         if not documents.has_document(files):
             return {"documento": None}
         content = get_content()
+        slots = form_slots(tracker)
         remarks = [
             remark
             for purpose in ("documento", "documento_fronte", "documento_retro")
-            for remark in documents.file_remarks(files, purpose, form_slots(tracker))
+            for remark in documents.file_remarks(files, purpose, slots)
         ]
+        remarks = list(dict.fromkeys(remarks + documents.identity_differences(files, slots)))
         text = content.render(content.section("filing", "documento_received"))
         if remarks:
             text += "".join(f"\n• {remark}" for remark in remarks)
@@ -122,6 +136,8 @@ class ActionUploadReceived(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if tracker.active_loop_name == "filing_form":
+            return []  # the form takes the file (actions/filing.py) and asks what is missing
         content = get_content()
         replies = documents.attach_to_waiting_ticket(content, tracker.sender_id)
         if replies is None:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.dialogue.content import Content, Reply
-from bot.intake import DeclaredIdentity, ExtractedIdentity, Signer
+from bot.intake import DeclaredIdentity, ExtractedIdentity, Signer, document_checks
 from bot.intake.identity import identity_warnings
+from bot.intake.reading import FORM, ID_KINDS, Reading, merge
 from bot.tickets import (
     NoNewAttachments,
     TicketError,
@@ -36,6 +37,7 @@ class ReceivedFile:
     warnings: tuple[tuple[str, str], ...]  # (code, message) found when the file was checked
     identity: ExtractedIdentity | None
     signer: Signer | None
+    reading: Reading | None = None  # what the file is and what was read from it
 
 
 def _from_dict(cls: type, data: Mapping[str, Any] | None) -> Any:
@@ -61,6 +63,7 @@ def received_files(conversation_id: str) -> dict[str, ReceivedFile]:
                 ),
                 identity=_from_dict(ExtractedIdentity, results.get("identity")),
                 signer=_from_dict(Signer, results.get("signer")),
+                reading=Reading.from_dict(results.get("reading")),
             )
         return files
 
@@ -79,7 +82,18 @@ def next_document_side(files: Mapping[str, ReceivedFile]) -> str:
 
 
 # Warnings that depend on the data the doctor declared: computed again with the current data.
-IDENTITY_WARNINGS = frozenset({"dato_diverso", "firmatario_diverso"})
+IDENTITY_WARNINGS = frozenset({"dato_diverso", "firmatario_diverso", "cf_non_coerente"})
+ID_PURPOSES = ("documento", "documento_fronte", "documento_retro")
+
+
+def newest(files: Mapping[str, ReceivedFile]) -> ReceivedFile | None:
+    """The file that arrived last (the one an `upload_received` is about)."""
+    return max(files.values(), key=lambda f: f.id) if files else None
+
+
+def arrival_remarks(received: ReceivedFile) -> list[str]:
+    """What to say about a file that arrived when another one was asked."""
+    return [message for code, message in received.warnings if code not in IDENTITY_WARNINGS]
 
 
 def file_remarks(
@@ -95,17 +109,99 @@ def file_remarks(
     return remarks
 
 
-def identity_differences(files: Mapping[str, ReceivedFile], slots: Mapping[str, Any]) -> list[str]:
-    """What the request form says differently from the data the doctor gave, in words."""
-    form = files.get("modulo")
-    if form is None:
-        return []
-    declared = DeclaredIdentity(
+def _declared(slots: Mapping[str, Any]) -> DeclaredIdentity:
+    return DeclaredIdentity(
         nome=slots.get("nome"),
         cognome=slots.get("cognome"),
         codice_fiscale=slots.get("codice_fiscale"),
     )
-    return [w.message for w in identity_warnings(form.identity, declared, form.signer, "modulo")]
+
+
+def _readings(files: Mapping[str, ReceivedFile]) -> dict[str, Reading]:
+    readings: dict[str, Reading] = {}
+    for purpose, received in files.items():
+        reading = received.reading
+        if reading is None and received.identity is not None:
+            identity = received.identity
+            reading = Reading(
+                kind=FORM if purpose == "modulo" else "altro",
+                cognome=identity.cognome,
+                nome=identity.nome,
+                codice_fiscale=identity.codice_fiscale,
+            )
+        if reading is not None:
+            readings[purpose] = reading
+    return readings
+
+
+def identity_differences(files: Mapping[str, ReceivedFile], slots: Mapping[str, Any]) -> list[str]:
+    """Surname, name, birth date, codice fiscale: what the form, the ID and the data the doctor
+    gave say differently, each with both values; the codice fiscale against the ID's data."""
+    declared = _declared(slots)
+    readings = _readings(files)
+    form = files.get("modulo")
+    if form is not None and form.identity is not None and "modulo" in readings:
+        identity = form.identity
+        readings["modulo"] = readings["modulo"].with_(
+            kind=FORM,
+            cognome=readings["modulo"].cognome or identity.cognome,
+            nome=readings["modulo"].nome or identity.nome,
+            codice_fiscale=readings["modulo"].codice_fiscale or identity.codice_fiscale,
+        )
+    sources = document_checks.identity_sources(readings, declared)
+    remarks = [w.message for _, w in document_checks.differences(sources, "modulo")]
+    ids = [r for r in readings.values() if r.kind in ID_KINDS]
+    if ids:
+        document = merge(ids)
+        codice_fiscale = (
+            document.codice_fiscale
+            or sources.get("modulo", {}).get("codice_fiscale")
+            or declared.codice_fiscale
+        )
+        remarks += [
+            w.message
+            for w in document_checks.cf_warning(
+                str(codice_fiscale) if codice_fiscale else None, document, "modulo"
+            )
+        ]
+    if form is not None and form.signer is not None:
+        remarks += [
+            w.message
+            for w in identity_warnings(None, declared, form.signer, "modulo")
+            if w.code == "firmatario_diverso"
+        ]
+    return list(dict.fromkeys(remarks))
+
+
+def _shown_date(value: Any) -> str:
+    return document_checks.italian_date(value) if value else ""
+
+
+def what_was_read(content: Content, files: Mapping[str, ReceivedFile]) -> list[str]:
+    """For the summary: what was read from each file, and from where (MRZ, OCR, fields)."""
+    section = content.section("filing", "read")
+    lines: list[str] = []
+    for purpose in ("modulo", *ID_PURPOSES):
+        received = files.get(purpose)
+        reading = received.reading if received else None
+        if reading is None or not (reading.cognome or reading.nome or reading.codice_fiscale):
+            continue
+        parts = [" ".join(p for p in (reading.cognome, reading.nome) if p)]
+        if reading.data_nascita:
+            parts.append(content.render(section["nato"], data=_shown_date(reading.data_nascita)))
+        if reading.codice_fiscale:
+            parts.append(content.render(section["cf"], codice_fiscale=reading.codice_fiscale))
+        if reading.scadenza:
+            parts.append(content.render(section["scade"], data=_shown_date(reading.scadenza)))
+        lines.append(
+            content.render(
+                section["line"],
+                file=section["files"][purpose],
+                fonte=section["sources"].get(reading.source or "", ""),
+                dati=", ".join(p for p in parts if p),
+            )
+        )
+    return lines
 
 
 def attach_to_waiting_ticket(content: Content, conversation_id: str) -> list[Reply] | None:

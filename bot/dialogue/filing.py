@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.dialogue.content import Content, Reply
-from bot.dialogue.documents import WAITING_FOR_DOCUMENTS, ReceivedFile, identity_differences
+from bot.dialogue.documents import (
+    WAITING_FOR_DOCUMENTS,
+    ReceivedFile,
+    identity_differences,
+    what_was_read,
+)
 from bot.tickets import (
     FiledTicket,
     FilingRequest,
@@ -64,6 +69,9 @@ def summary(
         if p in files
     ]
     lines.append(f"{labels['allegati']}: {', '.join(documents)}")
+    read = what_was_read(content, files)
+    if read:
+        lines += [content.render(section["read"]["title"]), *read]
     replies = [Reply("\n".join(lines))]
     remarks = identity_differences(files, slots)
     form = files.get("modulo")

@@ -504,7 +504,8 @@ def _check_image(data: bytes, mime: str, verdict: _Verdict) -> tuple[bytes, str 
         _judge_handwritten_signature(verdict)
         if verdict.reading is not None and verdict.identity is None:
             verdict.identity = _identity_of(verdict.reading)
-    elif verdict.purpose == "documento":
-        if verdict.reading is None or verdict.reading.side != "entrambi":
-            verdict.warn("documento_un_lato")
+    elif verdict.purpose == "documento" and (
+        verdict.reading is None or verdict.reading.side != "entrambi"
+    ):
+        verdict.warn("documento_un_lato")
     return image.data, image.mime

@@ -132,15 +132,12 @@ def _cf_pass(gray: np.ndarray, lines: Sequence[ocr.Line]) -> list[str]:
 def _signature_ink(gray: np.ndarray, lines: Sequence[ocr.Line]) -> bool | None:
     """On a photo or scan of the form: is there ink where the doctor signs?"""
     labels = [
-        box
-        for line in lines
-        for word, box in line.words
-        if re.fullmatch(r"FIRMA\W*", plain(word))
+        box for line in lines for word, box in line.words if re.fullmatch(r"FIRMA\W*", plain(word))
     ]
     if not labels:
         return None
     height, width = gray.shape
-    x0, y0, x1, y1 = labels[-1]
+    x0, _, _, y1 = labels[-1]
     below = (x0 - width // 20, y1 + 2, x0 + int(width * 0.42), y1 + int(height * 0.1))
     return photo.ink_ratio(gray, below) >= _SIGNATURE_INK
 

@@ -84,9 +84,9 @@ def lines(
         word = iterator.GetUTF8Text(tesserocr.RIL.WORD)
         if word and word.strip():
             words.append((word.strip(), tuple(iterator.BoundingBox(tesserocr.RIL.WORD))))
-        if iterator.IsAtFinalElement(tesserocr.RIL.TEXTLINE, tesserocr.RIL.WORD):
-            if line_text.strip():
-                found.append(Line(line_text.strip(), line_conf, tuple(line_box), tuple(words)))
+        at_end = iterator.IsAtFinalElement(tesserocr.RIL.TEXTLINE, tesserocr.RIL.WORD)
+        if at_end and line_text.strip():
+            found.append(Line(line_text.strip(), line_conf, tuple(line_box), tuple(words)))
         if not iterator.Next(tesserocr.RIL.WORD):
             break
     api.Clear()

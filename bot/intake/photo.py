@@ -131,7 +131,9 @@ def even_light(gray: np.ndarray) -> np.ndarray:
     """Divide by the blurred background: a lamp on one side no longer darkens the other."""
     height, width = gray.shape
     # The background is smooth: estimate it on a small copy (a large blur at full size is slow).
-    small = cv2.resize(gray, (max(1, width // 8), max(1, height // 8)), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        gray, (max(1, width // 8), max(1, height // 8)), interpolation=cv2.INTER_AREA
+    )
     small = cv2.dilate(small, np.ones((3, 3), np.uint8))  # text strokes out of the background
     small = cv2.GaussianBlur(small, (0, 0), sigmaX=max(small.shape) / 30)
     background = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)

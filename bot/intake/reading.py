@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from bot.intake.mrz import MrzData, has_mrz_lines, read_mrz
-from bot.tickets.personal_data import check_codice_fiscale, cf_name_code, cf_surname_code
+from bot.tickets.personal_data import cf_name_code, cf_surname_code, check_codice_fiscale
 
 CIE = "carta_identita_elettronica"
 PAPER_ID = "carta_identita"
@@ -223,9 +223,42 @@ def codice_fiscale_in(lines: Sequence[str]) -> str | None:
 
 
 _LABEL_WORDS = frozenset(
-    "SURNAME NAME NAMES GIVEN MUNICIPALITY PLACE AND DATE OF BIRTH SEX HEIGHT NATIONALITY ISSUE "
-    "EXPIRY HOLDER'S HOLDERS SIGNATURE FISCAL CODE COGNOME NOME PASSAPORTO PASSPORT NO N. N "
-    "SESSO DATA DI NASCITA LUOGO SCADENZA CITTADINANZA".split()
+    {
+        "SURNAME",
+        "NAME",
+        "NAMES",
+        "GIVEN",
+        "MUNICIPALITY",
+        "PLACE",
+        "AND",
+        "DATE",
+        "OF",
+        "BIRTH",
+        "SEX",
+        "HEIGHT",
+        "NATIONALITY",
+        "ISSUE",
+        "EXPIRY",
+        "HOLDER'S",
+        "HOLDERS",
+        "SIGNATURE",
+        "FISCAL",
+        "CODE",
+        "COGNOME",
+        "NOME",
+        "PASSAPORTO",
+        "PASSPORT",
+        "NO",
+        "N.",
+        "N",
+        "SESSO",
+        "DATA",
+        "DI",
+        "NASCITA",
+        "LUOGO",
+        "SCADENZA",
+        "CITTADINANZA",
+    }
 )
 
 
@@ -322,8 +355,7 @@ def read_fields(kind: str, lines: Sequence[str]) -> dict[str, Any]:
     if kind in (CIE, PAPER_ID, PASSPORT):
         found["cognome"] = _clean_name(_after_label(lines, r"COGNOME|SURNAME") or "")
         found["nome"] = _clean_name(
-            _after_label(lines, r"\bNOME\b|GIVEN NAMES|\bNAME\b", exclude=r"COGNOME|SURNAME")
-            or ""
+            _after_label(lines, r"\bNOME\b|GIVEN NAMES|\bNAME\b", exclude=r"COGNOME|SURNAME") or ""
         )
         birth_line = _after_label(lines, r"NASCITA|DATE OF BIRTH|NAT[OA] IL")
         birth = dates_in(birth_line or "")

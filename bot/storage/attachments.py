@@ -2,7 +2,7 @@
 
 Order: write the file (atomically), then commit the row. If the file cannot be written, no row is
 added; if the commit fails, the file is removed. An accepted upload replaces (supersedes) the
-conversation's earlier unfiled upload for the same purpose.
+conversation's earlier unfiled upload of the same kind (see `bot.tickets.workflow`).
 """
 
 from __future__ import annotations
@@ -89,7 +89,12 @@ def store_attachment(
     try:
         with uow:
             if checked.accepted:
-                uow.attachments.supersede_pending(conversation_id, purpose, moment)
+                # A file replaces the earlier one of the same kind (both sides: both sides).
+                replaced = [purpose]
+                if purpose == "documento":
+                    replaced += ["documento_fronte", "documento_retro"]
+                for kind in replaced:
+                    uow.attachments.supersede_pending(conversation_id, kind, moment)
             attachment = Attachment(
                 conversation_id=conversation_id,
                 purpose=purpose,

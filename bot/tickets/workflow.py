@@ -78,7 +78,7 @@ def add_attachments_to_ticket(
         if not new_files:
             raise NoNewAttachments(number)
         purposes = [item.purpose for item in new_files]
-        uow.attachments.supersede_on_ticket(ticket.id, purposes, moment)
+        uow.attachments.supersede_on_ticket(ticket.id, replaced_purposes(purposes), moment)
         for attachment in new_files:
             attachment.ticket = ticket
         reason = ticket_texts().motivo_reinvio.format(
@@ -87,6 +87,15 @@ def add_attachments_to_ticket(
         change = _record_change(uow, ticket, to_status, RESUBMISSION_ACTOR, reason, moment)
         uow.commit()
         return change
+
+
+def replaced_purposes(purposes: list[str]) -> list[str]:
+    """What new files replace on a ticket: the same kind only (the form never replaces the ID,
+    a front never replaces the form); one file with both sides replaces both sides."""
+    replaced = set(purposes)
+    if "documento" in replaced:
+        replaced |= {"documento_fronte", "documento_retro"}
+    return sorted(replaced)
 
 
 def _ticket_for_update(uow: UnitOfWork, number: str) -> Ticket:

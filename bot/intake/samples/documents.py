@@ -72,7 +72,9 @@ def _background(size: tuple[int, int], tint: tuple[int, int, int], seed: int) ->
         phase = rng.random() * 6.28
         points = [(x, row + 9 * math.sin(x / 53 + phase)) for x in range(0, width, 12)]
         draw.line(points, fill=tuple(max(0, c - 18) for c in tint), width=1)
-    draw.rounded_rectangle((2, 2, width - 3, height - 3), radius=40, outline=(150, 160, 175), width=3)
+    draw.rounded_rectangle(
+        (2, 2, width - 3, height - 3), radius=40, outline=(150, 160, 175), width=3
+    )
     return image
 
 
@@ -145,7 +147,9 @@ def cie_back(person: Person, seed: int = 0) -> Image.Image:
     for bar in range(90):  # a barcode-looking strip
         if (bar * 7 + seed) % 3:
             draw.rectangle((760 + bar * 5, 50, 762 + bar * 5, 130), fill=_INK)
-    _labelled(draw, 60, 140, "INDIRIZZO DI RESIDENZA / RESIDENCE", f"VIA ROMA 1 - {person.comune}", 30)
+    _labelled(
+        draw, 60, 140, "INDIRIZZO DI RESIDENZA / RESIDENCE", f"VIA ROMA 1 - {person.comune}", 30
+    )
     _labelled(draw, 60, 225, "ESTREMI ATTO DI NASCITA", f"{person.comune} - ATTO N. 101", 30)
     _specimen(draw, (1030, 320))
     draw.rectangle((4, 470, _CARD[0] - 5, _CARD[1] - 5), fill=(246, 246, 248))
