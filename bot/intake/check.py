@@ -8,9 +8,10 @@ send instead. Nothing here logs: the results contain personal data and go back t
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -40,6 +41,8 @@ from bot.intake.pdf import PdfFacts, PdfRefused, page_images, read_pdf
 from bot.intake.reading import FORM, ID_KINDS, OTHER, PASSPORT, Reading, dates_in
 from bot.intake.signatures import verify_pdf_signatures
 from bot.intake.sniff import decode_base64_cms, looks_like_cms, sniff
+
+logger = logging.getLogger(__name__)
 
 # Words of the request form; any one of them is enough (OCR'd or re-typed forms vary a lot).
 FORM_KEYWORDS = (
@@ -289,7 +292,7 @@ def _check_pdf(data: bytes, verdict: _Verdict, signed_outside: bool) -> None:
     if verdict.problems:
         return
     if verdict.context.read:
-        _recognise(verdict, _read_pdf(data, facts, verdict))
+        _recognise(verdict, _safely(_read_pdf, data, facts, verdict))
     elif _looks_like_form(facts):
         _recognise(verdict, Reading(kind=FORM))
     page_limit = limits.max_form_pages if verdict.is_form else limits.max_document_pages
@@ -300,6 +303,15 @@ def _check_pdf(data: bytes, verdict: _Verdict, signed_outside: bool) -> None:
         _judge_form(facts, verdict, signed=signed_outside or signed_inside)
     else:
         _judge_document_pdf(facts, verdict)
+
+
+def _safely(read: Callable[..., Reading | None], *args: object) -> Reading | None:
+    """A reading, or None when the reader failed (the file is then checked as before)."""
+    try:
+        return read(*args)
+    except Exception as error:  # OCR missing or a reader bug: never a lost upload
+        logger.warning("document reading failed: %s", type(error).__name__)
+        return None
 
 
 def _looks_like_form(facts: PdfFacts) -> bool:
@@ -495,7 +507,7 @@ def _check_image(data: bytes, mime: str, verdict: _Verdict) -> tuple[bytes, str 
     if verdict.context.read:
         from bot.intake.id_reader import read_image_bytes
 
-        _recognise(verdict, read_image_bytes(image.data))
+        _recognise(verdict, _safely(read_image_bytes, image.data))
     if verdict.is_form and min(image.width, image.height) < limits.min_form_image_short_side:
         verdict.refuse("immagine_troppo_piccola", larghezza=image.width, altezza=image.height)
         return b"", None

@@ -19,7 +19,7 @@ TO_DIGIT |= {"S": "5", "B": "8", "G": "6", "A": "4", "<": "0"}
 TO_LETTER = {"0": "O", "1": "I", "2": "Z", "4": "A", "5": "S", "6": "G", "7": "T", "8": "B"}
 _FILLER_LOOKALIKES = set("«‹(£{[")
 # Between fillers (or after them at the end of a line) these letters are a misread `<`.
-_FILLER_NOISE = re.compile(r"(?<=<)[KXCEQS]{1,2}(?=<|$)")
+_FILLER_NOISE = re.compile(r"(?<=<)[KXCEQS]{1,3}(?=<|$)")
 _MRZ_CHARS = re.compile(r"[^A-Z0-9<]")
 # OCR confusions tried when a check digit fails on an alphanumeric field (document number).
 _SWAPS = {"0": "O", "O": "0", "1": "I", "I": "1", "5": "S", "S": "5", "8": "B", "B": "8"}

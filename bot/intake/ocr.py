@@ -75,13 +75,14 @@ def lines(
     if iterator is None:
         return found
     words: list[tuple[str, tuple[int, int, int, int]]] = []
+    line_text, line_box, line_conf = "", (0, 0, 0, 0), 0.0
     while True:
         if iterator.IsAtBeginningOf(tesserocr.RIL.TEXTLINE):
             words = []
-            line_text = iterator.GetUTF8Text(tesserocr.RIL.TEXTLINE) or ""
+            line_text = _text_at(iterator, tesserocr.RIL.TEXTLINE)
             line_box = iterator.BoundingBox(tesserocr.RIL.TEXTLINE)
             line_conf = iterator.Confidence(tesserocr.RIL.TEXTLINE)
-        word = iterator.GetUTF8Text(tesserocr.RIL.WORD)
+        word = _text_at(iterator, tesserocr.RIL.WORD)
         if word and word.strip():
             words.append((word.strip(), tuple(iterator.BoundingBox(tesserocr.RIL.WORD))))
         at_end = iterator.IsAtFinalElement(tesserocr.RIL.TEXTLINE, tesserocr.RIL.WORD)
@@ -91,6 +92,13 @@ def lines(
             break
     api.Clear()
     return found
+
+
+def _text_at(iterator: object, level: int) -> str:
+    try:
+        return iterator.GetUTF8Text(level) or ""  # type: ignore[attr-defined]
+    except RuntimeError:  # an empty element ("No text returned")
+        return ""
 
 
 def text(

@@ -16,22 +16,30 @@ GPS_IFD = 0x8825
 MARKER_COLOUR = (220, 20, 20)
 
 
-def _card(width: int, height: int) -> Image.Image:
-    """A light card with a red marker in the top-left corner, to tell rotations apart."""
-    image = Image.new("RGB", (width, height), (235, 240, 250))
+def _card(width: int, height: int, back: bool = False) -> Image.Image:
+    """The sample doctor's CIE (front, or back with the MRZ) at the given size, with a red
+    marker in the top-left corner to tell rotations apart."""
+    from bot.intake.samples import documents
+    from bot.intake.samples.identity import doctor_person
+
+    person = doctor_person()
+    card = documents.cie_back(person) if back else documents.cie_front(person)
+    image = card.resize((width, height), Image.LANCZOS)
     draw = ImageDraw.Draw(image)
-    side = max(8, min(width, height) // 5)
+    side = max(8, min(width, height) // 14)
     draw.rectangle((0, 0, side, side), fill=MARKER_COLOUR)
-    font = ImageFont.load_default(size=max(10, height // 12))
-    draw.text((side + 20, height // 3), "CARTA D'IDENTITA'", fill=(20, 20, 60), font=font)
-    draw.text((side + 20, height // 2), "ROSSI MARIO", fill=(20, 20, 60), font=font)
     return image
 
 
 def photo_jpeg(
-    width: int = 1600, height: int = 1000, orientation: int | None = None, gps: bool = False
+    width: int = 1600,
+    height: int = 1000,
+    orientation: int | None = None,
+    gps: bool = False,
+    back: bool = False,
 ) -> bytes:
-    """A JPEG "photo" of a card, optionally with EXIF Orientation and a GPS position."""
+    """A JPEG "photo" of the ID card's front (or back), optionally with EXIF Orientation and a
+    GPS position."""
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"  # Make
     exif[0x0110] = "Phone 15"  # Model
@@ -40,8 +48,13 @@ def photo_jpeg(
     if gps:
         exif[GPS_IFD] = {1: "N", 2: (41.0, 53.0, 24.0), 3: "E", 4: (12.0, 29.0, 32.0)}
     out = io.BytesIO()
-    _card(width, height).save(out, format="JPEG", quality=85, exif=exif.tobytes())
+    _card(width, height, back).save(out, format="JPEG", quality=85, exif=exif.tobytes())
     return out.getvalue()
+
+
+def back_photo_jpeg(width: int = 1600, height: int = 1000) -> bytes:
+    """A JPEG photo of the back of the sample doctor's CIE (codice fiscale, MRZ)."""
+    return photo_jpeg(width, height, back=True)
 
 
 def photo_png(width: int = 1200, height: int = 800) -> bytes:
