@@ -20,9 +20,9 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test venv model widget system-deps lint validate bench bench-nlu clean
+.PHONY: run test venv model widget system-deps runtime-deps lint validate bench bench-nlu clean
 
-run: venv model widget
+run: venv model widget runtime-deps
 	@$(PY) -m bot.launcher
 
 test: venv model widget system-deps
@@ -33,8 +33,14 @@ widget:
 	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to build the chat widget"; exit 1; }
 	@bash bot/web/widget/build.sh
 
-# Servers and browser the tests talk to, from Debian's packages (installed once, as root).
-SYSTEM_PACKAGES := chromium postgresql redis-server
+# What the assistant runs with, from Debian's packages: Tesseract OCR with its Italian and English
+# trained data (the ID reader), poppler's pdftoppm (PDF previews in the console).
+RUNTIME_PACKAGES := tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng poppler-utils
+# Servers, browser and fonts the tests talk to or draw their sample documents with.
+SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium postgresql redis-server fonts-dejavu-core fonts-ocr-b
+runtime-deps:
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(RUNTIME_PACKAGES)"
+
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -76,7 +82,7 @@ validate: venv
 bench-nlu: venv
 	@$(PY) -m bot.bench.nlu
 
-bench: venv
+bench: venv runtime-deps
 	@$(PY) -m bot.bench.intake
 	@$(PY) -m bot.bench.filing
 

@@ -30,12 +30,12 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["FILES_DIR"] = str(Path(tmp) / "files")
         from bot.db import upgrade_to_head
         from bot.intake import check_upload
-        from bot.intake.samples import forms, pictures
+        from bot.intake.samples import pictures, signed
         from bot.storage import store_attachment
         from bot.tickets import FilingRequest, UnitOfWork, file_ticket
 
         upgrade_to_head()
-        modulo = check_upload(forms.filled_form_pdf(), "modulo")
+        modulo = check_upload(signed.pades_signed_pdf(), "modulo")
         documento = check_upload(pictures.photo_jpeg(), "documento_fronte")
         first, again = [], []
         for run in range(args.runs):

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine, insert
 
 from bot.intake import DeclaredIdentity, check_upload
-from bot.intake.samples.forms import filled_form_pdf
-from bot.intake.samples.pictures import photo_jpeg
+from bot.intake.samples.pictures import back_photo_jpeg, photo_jpeg
+from bot.intake.samples.signed import pades_signed_pdf
 from bot.storage import store_attachment
 from bot.tickets import FilingRequest, UnitOfWork, file_ticket
 from bot.web.console.users import create_user
@@ -41,9 +41,9 @@ def file_checked_ticket(conversation_id: str | None = None, **overrides: Any) ->
     """A ticket whose files went through the real intake checks (form PDF, ID photos)."""
     conversation = conversation_id or f"conv-{uuid.uuid4().hex[:8]}"
     uploads = {
-        "modulo": (filled_form_pdf(), "modulo.pdf"),
+        "modulo": (pades_signed_pdf(), "modulo.pdf"),
         "documento_fronte": (photo_jpeg(), "fronte.jpg"),
-        "documento_retro": (photo_jpeg(), "retro.jpg"),
+        "documento_retro": (back_photo_jpeg(), "retro.jpg"),
     }
     for purpose, (data, name) in uploads.items():
         checked = check_upload(data, purpose, name, MARIO)  # type: ignore[arg-type]

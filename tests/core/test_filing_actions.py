@@ -17,7 +17,7 @@ from bot.config import get_settings
 from bot.db import upgrade_to_head
 from bot.db.engine import dispose_engines
 from bot.intake import check_upload
-from bot.intake.samples import forms, pictures
+from bot.intake.samples import forms, pictures, signed
 from bot.intake.samples.identity import CODICE_FISCALE, COGNOME, NOME
 from bot.storage import store_attachment
 from bot.tickets import UnitOfWork
@@ -59,6 +59,13 @@ def _tracker(sender: str, slots: dict[str, Any], text: str = "", intent: str = "
         active_loop={"name": "filing_form"},
         latest_action_name="action_listen",
     )
+
+
+# Signed outside the tests' event loop (pyHanko runs its own).
+SIGNED_FORM = signed.pades_signed_pdf()
+SIGNED_FORM_OTHER_CF = signed.pades_signed_pdf(
+    forms.filled_form_pdf(codice_fiscale="BNCGLI85M41F205X")
+)
 
 
 def _store(sender: str, purpose: str, data: bytes) -> None:
@@ -125,7 +132,7 @@ async def test_modulo_is_read_from_the_database_not_the_message() -> None:
     form = ValidateFilingForm()
     tracker = _tracker(sender, {}, intent="upload_received")
     assert await form.extract_modulo(CollectingDispatcher(), tracker, {}) == {}
-    _store(sender, "modulo", forms.filled_form_pdf(codice_fiscale="BNCGLI85M41F205X"))
+    _store(sender, "modulo", SIGNED_FORM_OTHER_CF)
     extracted = await form.extract_modulo(CollectingDispatcher(), tracker, {})
     assert extracted["modulo"]
     dispatcher = CollectingDispatcher()
@@ -136,9 +143,9 @@ async def test_modulo_is_read_from_the_database_not_the_message() -> None:
 
 async def test_summary_then_filing_files_one_ticket() -> None:
     sender = f"d-{uuid.uuid4().hex[:6]}"
-    _store(sender, "modulo", forms.filled_form_pdf())
+    _store(sender, "modulo", SIGNED_FORM)
     _store(sender, "documento_fronte", pictures.photo_jpeg())
-    _store(sender, "documento_retro", pictures.photo_jpeg())
+    _store(sender, "documento_retro", pictures.back_photo_jpeg())
     dispatcher = CollectingDispatcher()
     events = await ActionShowSummary().run(dispatcher, _tracker(sender, SLOTS), {})
     summary_id = next(e["value"] for e in events if e["name"] == "summary_id")
@@ -159,8 +166,10 @@ async def test_database_failure_mid_filing_stores_nothing_and_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sender = f"d-{uuid.uuid4().hex[:6]}"
-    _store(sender, "modulo", forms.filled_form_pdf())
-    _store(sender, "documento", forms.images_pdf([pictures.photo_jpeg(), pictures.photo_jpeg()]))
+    _store(sender, "modulo", SIGNED_FORM)
+    _store(
+        sender, "documento", forms.images_pdf([pictures.photo_jpeg(), pictures.back_photo_jpeg()])
+    )
 
     def broken(self: UnitOfWork) -> None:
         raise OperationalError("COMMIT", {}, Exception("disk I/O error"))

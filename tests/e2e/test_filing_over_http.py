@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 
-from bot.intake.samples import forms, pictures
+from bot.intake.samples import forms, pictures, signed
 from bot.intake.samples.identity import CODICE_FISCALE, COGNOME, NOME
 from bot.tickets import change_status
 from tests.e2e.servers import BotServers, texts
@@ -56,7 +56,7 @@ def _fill_until_summary(servers: BotServers, sender: str) -> str:
     assert "codice fiscale" in texts(servers.say(sender, COGNOME)).lower()
     assert "modulo" in texts(servers.say(sender, CODICE_FISCALE)).lower()
 
-    form = _upload(servers, sender, forms.filled_form_pdf(), "domanda.pdf")
+    form = _upload(servers, sender, signed.pades_signed_pdf(), "domanda.pdf")
     assert form.status_code == 200, form.text
     assert form.json()["accepted"] and form.json()["purpose"] == "modulo"
     assert "Modulo ricevuto" in _messages(form)
@@ -65,7 +65,7 @@ def _fill_until_summary(servers: BotServers, sender: str) -> str:
     front = _upload(servers, sender, pictures.photo_jpeg(), "fronte.jpg")
     assert front.json()["purpose"] == "documento_fronte"
     assert "retro" in _messages(front)
-    back = _upload(servers, sender, pictures.photo_jpeg(), "retro.jpg")
+    back = _upload(servers, sender, pictures.back_photo_jpeg(), "retro.jpg")
     assert back.json()["purpose"] == "documento_retro"
     assert "Documento ricevuto" in _messages(back)
     assert "e-mail" in _messages(back)
@@ -109,7 +109,7 @@ def test_a_doctor_files_a_request_and_sees_its_status(servers: BotServers, docto
     assert "integrare" in status.lower() and "retro del documento" in status
 
     # The missing document, sent in the same conversation, goes to the same ticket.
-    resent = _upload(servers, doctor, pictures.photo_jpeg(), "retro.jpg", purpose="documento_retro")
+    resent = _upload(servers, doctor, pictures.back_photo_jpeg(), "retro.jpg")
     assert number.group(0) in _messages(resent)
     assert "lavorazione" in _messages(resent).lower()
 

@@ -8,6 +8,7 @@ import tracemalloc
 from PIL import Image
 
 from bot.intake import JPEG, PNG, Flag, Limits, check_upload
+from bot.intake.check import Context
 from bot.intake.samples import pictures
 
 
@@ -51,10 +52,11 @@ def test_photo_of_paper_form_is_accepted_as_scan_to_verify(form_photo, limits):
     assert "firma_da_verificare" in result.warning_codes
 
 
-def test_single_photo_for_whole_document_reminds_the_other_side(id_photo, limits):
+def test_single_photo_for_whole_document_is_kept_as_the_side_it_shows(id_photo, limits):
     result = check_upload(id_photo, "documento", limits=limits)
-    assert result.accepted
-    assert result.warning_codes == ["documento_un_lato"]
+    assert result.accepted and result.purpose == "documento_fronte"
+    unread = check_upload(id_photo, "documento", limits=limits, context=Context(read=False))
+    assert unread.warning_codes == ["documento_un_lato"]
 
 
 def test_tiny_image_asks_for_a_closer_sharper_photo(limits):

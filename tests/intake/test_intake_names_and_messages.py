@@ -43,8 +43,19 @@ PARAMS: dict[str, dict[str, object]] = {
     "immagine_troppo_grande": {"larghezza": 1, "altezza": 2},
     "immagine_troppo_piccola": {"larghezza": 1, "altezza": 2},
     "campi_vuoti": {"campi": "nome"},
-    "dato_diverso": {"campo": "il nome", "trovato": "A", "dichiarato": "B"},
+    "dato_diverso": {
+        "campo": "il nome",
+        "dove": "nel modulo",
+        "valore": "A",
+        "rispetto": "sul documento d'identità",
+        "altro": "B",
+    },
     "firmatario_diverso": {"trovato": "A", "dichiarato": "B"},
+    "documento_scaduto": {"scadenza": "01/01/2026"},
+    "documento_in_scadenza": {"scadenza": "01/01/2027"},
+    "documento_illeggibile": {"motivi": "la foto è sfocata"},
+    "cf_non_coerente": {"codice_fiscale": "RSSMRA80A01H501U", "dati": "nome"},
+    "file_diverso": {"tipo_file": "il modulo di domanda", "atteso": "il retro"},
 }
 
 

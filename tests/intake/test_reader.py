@@ -83,9 +83,7 @@ def test_the_form_photographed_is_the_form_with_its_data_and_signature():
     assert signed.signature_ink is True and unsigned.signature_ink is False
 
 
-@pytest.mark.parametrize(
-    ("variant", "reason"), [("sfocata", "sfocata"), ("riflesso", "riflessi")]
-)
+@pytest.mark.parametrize(("variant", "reason"), [("sfocata", "sfocata"), ("riflesso", "riflessi")])
 def test_what_made_a_photo_unreadable_is_named(variant, reason):
     bad = {v.name: v for v in d.UNREADABLE}[variant]
     read = read_image_bytes(d.jpeg(bad.apply(d.cie_back(PEOPLE[3]), 1)))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import session_factory
-from bot.intake.samples import forms, pictures
+from bot.intake.samples import pictures, signed
 from bot.tickets.models import Attachment as Row
 from tests.telegram.conftest import Stack
 from tests.telegram.fake_telegram import texts_of
@@ -104,12 +104,11 @@ def test_a_full_filing_with_valid_uploads(stack: Stack, chat: int, uploads_suppo
     telegram.say(chat, "ho la CNS")
     telegram.wait_for_messages(chat)
     before = len(telegram.messages(chat))
-    telegram.send_document(chat, forms.filled_form_pdf(), "modulo.pdf")
+    telegram.send_document(chat, signed.pades_signed_pdf(), "modulo.pdf")
     telegram.wait_for_messages(chat, after=before)
     before = len(telegram.messages(chat))
-    card = pictures.photo_jpeg(1600, 1000)
-    telegram.send_photo(chat, card, media_group_id="album-1")
-    telegram.send_photo(chat, card, media_group_id="album-1")
+    telegram.send_photo(chat, pictures.photo_jpeg(1600, 1000), media_group_id="album-1")
+    telegram.send_photo(chat, pictures.back_photo_jpeg(1600, 1000), media_group_id="album-1")
     replies = telegram.wait_for_messages(chat, after=before, settle=3)
     accepted = [purpose for purpose, ok in _attachments(stack, chat) if ok]
     assert "modulo" in accepted and len(accepted) == 3

@@ -6,14 +6,14 @@ import re
 
 from playwright.sync_api import expect
 
-from bot.intake.samples.forms import filled_form_pdf
+from bot.intake.samples.signed import pades_signed_pdf
 from tests.widget.chat import UPLOADS, ChatPage
 
 
 def test_a_valid_form_is_received_and_the_bot_answers(chat: ChatPage) -> None:
     chat.goto().open()
     chat.wait_online()
-    chat.attach("domanda_firmata.pdf", filled_form_pdf(), "application/pdf", purpose="modulo")
+    chat.attach("domanda_firmata.pdf", pades_signed_pdf(), "application/pdf", purpose="modulo")
     expect(chat.page.locator(".tray")).to_contain_text("domanda_firmata.pdf")
     chat.screenshot("3-file-ready")
     chat.page.locator(".send").click()
