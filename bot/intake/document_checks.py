@@ -112,6 +112,11 @@ def _same(attr: str, first: object, second: object) -> bool:
     return False
 
 
+def same_value(attr: str, first: object, second: object) -> bool:
+    """The same datum written two ways (case, accents, apostrophes, part of the given names)."""
+    return _same(attr, first, second)
+
+
 def _shown(value: object) -> str:
     return italian_date(value) if isinstance(value, date) else str(value).strip().upper()
 

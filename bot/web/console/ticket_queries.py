@@ -3,6 +3,7 @@ list, one attachment with its ticket, and which files retention has deleted."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -177,4 +178,42 @@ def check_summary(check_results: str) -> dict[str, Any]:
         "identity": data.get("identity") if isinstance(data.get("identity"), dict) else None,
         "signer": data.get("signer") if isinstance(data.get("signer"), dict) else None,
         "pages": data.get("pages"),
+        "reading": data.get("reading") if isinstance(data.get("reading"), dict) else None,
     }
+
+
+READ_ROWS = (
+    ("cognome", "Cognome"),
+    ("nome", "Nome"),
+    ("data_nascita", "Data di nascita"),
+    ("sesso", "Sesso"),
+    ("codice_fiscale", "Codice fiscale"),
+    ("numero_documento", "Numero documento"),
+    ("scadenza", "Scadenza"),
+)
+
+
+def read_rows(reading: dict[str, Any] | None, declared: dict[str, str]) -> list[dict[str, Any]]:
+    """What was read from a file beside what the request declares, differences marked."""
+    from bot.intake.document_checks import same_value
+
+    if not reading:
+        return []
+    rows = []
+    for key, label in READ_ROWS:
+        read = reading.get(key)
+        stated = declared.get(key)
+        if not read and not stated:
+            continue
+        if key in ("data_nascita", "scadenza") and read:
+            with contextlib.suppress(ValueError):
+                read = date.fromisoformat(str(read)).strftime("%d/%m/%Y")
+        rows.append(
+            {
+                "label": label,
+                "read": read or "",
+                "declared": stated or "",
+                "differs": bool(read and stated and not same_value(key, str(read), stated)),
+            }
+        )
+    return rows

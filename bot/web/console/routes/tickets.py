@@ -15,12 +15,14 @@ from bot.tickets.texts import error_message
 from bot.web.console import audit
 from bot.web.console.db import transaction
 from bot.web.console.export import EXTENSIONS, export_zip
+from bot.web.console.previews import PreviewFailed, pdf_page_png
 from bot.web.console.ticket_queries import (
     TicketFilters,
     check_summary,
     deletions,
     get_attachment,
     list_ticket_page,
+    read_rows,
 )
 from bot.web.console.web import (
     PREFIX,
@@ -83,6 +85,10 @@ def _detail_page(
     if ticket is None:
         raise HTTPException(status_code=404)
     deleted = deletions([item.id for item in ticket.attachments])
+    checks = {item.id: check_summary(item.check_results) for item in ticket.attachments}
+    declared = {
+        key: str(ticket.fields.get(key) or "") for key in ("nome", "cognome", "codice_fiscale")
+    }
     return render(
         request,
         "ticket.html",
@@ -90,7 +96,8 @@ def _detail_page(
         status_code=status_code,
         ticket=ticket,
         deleted=deleted,
-        checks={item.id: check_summary(item.check_results) for item in ticket.attachments},
+        checks=checks,
+        read={i: read_rows(c["reading"], declared) for i, c in checks.items()},
         targets=sorted(STAFF_TRANSITIONS.get(ticket.status, ()), key=ALL_STATUSES.index),
         reason_required=REASON_REQUIRED,
         error=error,
@@ -123,11 +130,8 @@ def ticket_status(
     return redirect(request, f"/richieste/{number}", context, avviso="stato_cambiato")
 
 
-@router.get("/allegati/{attachment_id}")
-def attachment(
-    request: Request, context: ApiContext, attachment_id: int, vista: int = 0
-) -> Response:
-    """The stored file, always as a download (an <img> still shows it); every access audited."""
+def _audited_attachment(request: Request, context: Context, attachment_id: int, viewed: bool):
+    """The attachment row and an open file, once the access is recorded in the audit log."""
     require(context, "attachments")
     item = get_attachment(attachment_id)
     if item is None or item.ticket_number is None:
@@ -142,24 +146,57 @@ def attachment(
         audit.record(
             session,
             actor=context.staff.username,
-            action=audit.ATTACHMENT_VIEWED if vista else audit.ATTACHMENT_DOWNLOADED,
+            action=audit.ATTACHMENT_VIEWED if viewed else audit.ATTACHMENT_DOWNLOADED,
             ip=client_ip(request),
             ticket_number=item.ticket_number,
             attachment_id=item.id,
         )
+    return item, handle
+
+
+_FILE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
+}
+
+
+@router.get("/allegati/{attachment_id}")
+def attachment(
+    request: Request, context: ApiContext, attachment_id: int, vista: int = 0
+) -> Response:
+    """The stored file: with `vista=1` shown in the browser (images, PDF), otherwise downloaded.
+    Every access is audited (viewed or downloaded)."""
+    item, handle = _audited_attachment(request, context, attachment_id, viewed=bool(vista))
     filename = (
         f"{item.ticket_number}-{item.purpose}-{item.id}.{EXTENSIONS.get(item.sniffed_type, 'bin')}"
     )
+    inline = vista and item.sniffed_type in ("image/jpeg", "image/png", "application/pdf")
+    disposition = "inline" if inline else "attachment"
     return StreamingResponse(
         handle,
-        media_type=item.sniffed_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "no-store",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
+        media_type=item.sniffed_type if inline or not vista else "application/octet-stream",
+        headers={**_FILE_HEADERS, "Content-Disposition": f'{disposition}; filename="{filename}"'},
     )
+
+
+@router.get("/allegati/{attachment_id}/pagine/{page}.png")
+def attachment_page(
+    request: Request, context: ApiContext, attachment_id: int, page: int
+) -> Response:
+    """One page of a PDF attachment as a picture (pdftoppm, bounded in time); audited."""
+    if not 1 <= page <= 10:
+        raise HTTPException(status_code=404)
+    item, handle = _audited_attachment(request, context, attachment_id, viewed=True)
+    with handle:
+        data = handle.read()
+    if item.sniffed_type != "application/pdf":
+        raise HTTPException(status_code=404)
+    try:
+        png = pdf_page_png(data, page)
+    except PreviewFailed:
+        raise HTTPException(status_code=422) from None
+    return Response(png, media_type="image/png", headers=_FILE_HEADERS)
 
 
 @router.get("/richieste/{number}/esporta")

@@ -12,4 +12,14 @@ document.addEventListener("DOMContentLoaded", function () {
     select.addEventListener("change", update);
     update();
   });
+  // Documents: a click on a picture shows it at full size in the page (again: back to fit);
+  // without JavaScript the link opens it in a new tab.
+  document.querySelectorAll("a.zoom").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var image = link.querySelector("img");
+      if (!image) return;
+      event.preventDefault();
+      image.classList.toggle("zoomed");
+    });
+  });
 });
