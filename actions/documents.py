@@ -20,12 +20,46 @@ from bot.dialogue import documents
 from bot.dialogue.content import Reply, get_content
 from bot.tickets import UnitOfWork
 
+PROPOSED = "dati_letti"  # pending_question: the data read from a file await a yes/no
+PROPOSAL_REFUSED = "dati_letti_no"
+YES = frozenset({"si", "sì", "ok", "va bene", "certo", "esatto", "corretto", "/affirm"})
+NO = frozenset({"no", "non sono i miei", "sbagliato", "/deny"})
+
 
 class DocumentSlots:
     """The filing form's file slots (`modulo`, `documento`), filled from the database.
 
     Mixed into the form's validation action (actions/filing.py), which provides `_ok`.
     """
+
+    def read_data_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, value: Any
+    ) -> dict[str, Any] | None:
+        """The doctor's yes/no to the data read from a file (see ActionAskNome); None when
+        no proposal is pending or the answer is neither (then it is taken as the name)."""
+        if tracker.get_slot("pending_question") != PROPOSED:
+            return None
+        answer = str(value or "").strip().lower()
+        intent = _intent(tracker)
+        if intent == "affirm" or answer in YES:
+            files = documents.received_files(tracker.sender_id)
+            proposal = documents.read_proposal(files, {})
+            if proposal is not None:
+                filled: dict[str, Any] = {
+                    "nome": proposal.nome,
+                    "cognome": proposal.cognome,
+                    "pending_question": None,
+                }
+                if proposal.codice_fiscale:
+                    filled["codice_fiscale"] = proposal.codice_fiscale
+                return filled
+        if intent == "deny" or answer in NO:
+            content = get_content()
+            dispatcher.utter_message(
+                text=content.render(content.section("filing", "read", "proposal_refused"))
+            )
+            return {"nome": None, "pending_question": PROPOSAL_REFUSED}
+        return None
 
     async def extract_modulo(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -99,6 +133,36 @@ class DocumentSlots:
             text += "".join(f"\n• {remark}" for remark in remarks)
         dispatcher.utter_message(text=text)
         return {**self._ok(tracker, "documento", value), "documento_atteso": None}
+
+
+class ActionAskNome(Action):
+    """Asks the name; when a file with the doctor's data came first, proposes what was read."""
+
+    def name(self) -> str:
+        return "action_ask_nome"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        proposal = None
+        if tracker.get_slot("pending_question") != PROPOSAL_REFUSED:
+            files = documents.received_files(tracker.sender_id)
+            proposal = documents.read_proposal(files, form_slots(tracker))
+        if proposal is None:
+            dispatcher.utter_message(response="utter_ask_nome")
+            return []
+        content = get_content()
+        section = content.section("filing", "read")
+        _send(
+            dispatcher,
+            [
+                Reply(
+                    documents.proposal_text(content, proposal),
+                    content.buttons(section["proposal_buttons"]),
+                )
+            ],
+        )
+        return [SlotSet("pending_question", PROPOSED)]
 
 
 class ActionAskDocumento(Action):

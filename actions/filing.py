@@ -80,6 +80,9 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
     async def validate_nome(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        answer = self.read_data_answer(dispatcher, tracker, value)  # actions/documents.py
+        if answer is not None:
+            return answer
         return self._check(dispatcher, tracker, "nome", pd.check_name(str(value), "nome"))
 
     async def validate_cognome(

@@ -1,12 +1,13 @@
 """Benchmark of `bot.intake.check_upload` on valid and hostile files.
 
-    python -m bot.bench.intake [--runs 20] [--no-rss]
+    python -m bot.bench.intake [--runs 10] [--no-rss] [--no-reader] [--people 3]
 
 For each sample (bot/intake/samples) it prints the check time p50/p95 over --runs runs, the
 Python allocation peak of one check (tracemalloc: misses Pillow's and zlib's C buffers) and the
 growth of the peak RSS during one check, in a fresh subprocess (Linux: VmHWM after resetting it
 through /proc/self/clear_refs; elsewhere ru_maxrss, which is coarser).
-Nothing about the files' content is printed.
+Then the document reader (bot/bench/reading.py): per phone-photo variant, read rate, time
+p50/p95 and peak memory. Nothing about the files' content is printed.
 """
 
 from __future__ import annotations
@@ -124,14 +125,20 @@ def run(runs: int, with_rss: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=20, help="checks per case (default 20)")
+    parser.add_argument("--runs", type=int, default=10, help="checks per case (default 10)")
     parser.add_argument("--no-rss", action="store_true", help="skip the subprocess RSS column")
+    parser.add_argument("--no-reader", action="store_true", help="skip the document reader")
+    parser.add_argument("--people", type=int, default=3, help="persons per reader variant")
     parser.add_argument("--rss-child", nargs=2, metavar=("FILE", "PURPOSE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.rss_child:
         _rss_child(*args.rss_child)
         return
     run(max(1, args.runs), with_rss=not args.no_rss)
+    if not args.no_reader:
+        from bot.bench import reading
+
+        reading.run(args.people)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from bot.tickets import (
     add_attachments_to_ticket,
     tickets_for_conversation,
 )
+from bot.tickets.personal_data import check_codice_fiscale
 from bot.tickets.texts import error_message, status_label
 
 WAITING_FOR_DOCUMENTS = frozenset({"da_integrare", "respinta"})
@@ -229,3 +230,53 @@ def attach_to_waiting_ticket(content: Content, conversation_id: str) -> list[Rep
             )
         )
     ]
+
+
+@dataclass(frozen=True)
+class ReadProposal:
+    """Surname, name (and codice fiscale) read from a file sent before they were asked."""
+
+    nome: str
+    cognome: str
+    codice_fiscale: str | None
+    file: str  # the purpose of the file they were read from
+
+
+def _as_typed(name: str) -> str:
+    """ "DE LUCA" as a person writes it: "De Luca" (names read from an MRZ are upper case)."""
+    return name if not name.isupper() else name.title()
+
+
+def read_proposal(
+    files: Mapping[str, ReceivedFile], slots: Mapping[str, Any]
+) -> ReadProposal | None:
+    """The data to propose for confirmation instead of asking them one by one, if a file
+    (the form first, then the ID) carries both surname and name and none was typed yet."""
+    if slots.get("nome") or slots.get("cognome"):
+        return None
+    readings = _readings(files)
+    codes = [r.codice_fiscale for r in readings.values() if r.codice_fiscale]
+    for purpose in ("modulo", *ID_PURPOSES):
+        reading = readings.get(purpose)
+        if reading is None or not (reading.nome and reading.cognome):
+            continue
+        nome, cognome = _as_typed(reading.nome), _as_typed(reading.cognome)
+        valid = [c for c in codes if check_codice_fiscale(c, nome=nome, cognome=cognome).ok]
+        return ReadProposal(nome, cognome, valid[0] if valid else None, purpose)
+    return None
+
+
+def proposal_text(content: Content, proposal: ReadProposal) -> str:
+    section = content.section("filing", "read")
+    codice = (
+        content.render(section["proposal_cf"], codice_fiscale=proposal.codice_fiscale)
+        if proposal.codice_fiscale
+        else ""
+    )
+    return content.render(
+        section["proposal"],
+        file=section["files"][proposal.file],
+        cognome=proposal.cognome.upper(),
+        nome=proposal.nome.upper(),
+        codice=codice,
+    )

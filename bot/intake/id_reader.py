@@ -17,7 +17,14 @@ from PIL import Image, ImageOps
 
 from bot.intake import ocr, photo
 from bot.intake.mrz import mrz_like
-from bot.intake.reading import FORM, Reading, from_lines, merge, plain
+from bot.intake.reading import (
+    FORM,
+    Reading,
+    codice_fiscale_candidates,
+    from_lines,
+    merge,
+    plain,
+)
 
 _KEYWORDS = (
     "REPUBBLICA",
@@ -94,13 +101,14 @@ def _band(lines: Sequence[ocr.Line], shape: tuple[int, int]) -> tuple[int, int, 
 
 
 def _mrz_passes(gray: np.ndarray, lines: Sequence[ocr.Line]) -> list[list[str]]:
-    """The MRZ band OCR'd again with only MRZ characters allowed, in two ways."""
+    """The MRZ band OCR'd again with only MRZ characters allowed, grey and binarised: each pass
+    misreads different characters, and the names' line has no check digit to prove it."""
     box = _band(lines, gray.shape)
     if box is None:
         return []
     x0, y0, x1, y1 = box
     region = gray[y0:y1, x0:x1]
-    passes = []
+    passes: list[list[str]] = []
     for lang, pixels in (("eng", region), ("ita", photo.binarise(region))):
         found = ocr.text(pixels, psm=6, whitelist=ocr.MRZ_CHARS, lang=lang)
         passes.append([t for t in found.splitlines() if t.strip()])
@@ -148,7 +156,11 @@ def read_gray(gray: np.ndarray) -> Reading:
     upright, lines, degrees = _upright(doc)
     quality = photo.quality_problems(photo.rotate_quarter(doc, degrees), touches)
     texts = [line.text for line in lines]
-    reading = from_lines(texts, _mrz_passes(upright, lines), _cf_pass(upright, lines))
+    passes = _mrz_passes(upright, lines)
+    found = codice_fiscale_candidates(texts)
+    # The codice fiscale is read again on its own only when the page's text did not give it.
+    cf_lines = [] if found else _cf_pass(upright, lines)
+    reading = from_lines(texts, passes, cf_lines)
     if not lines:
         quality = sorted(set(quality) | {"illeggibile"})
     ink = _signature_ink(upright, lines) if reading.kind == FORM else None

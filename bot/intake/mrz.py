@@ -284,6 +284,13 @@ def _zones(lines: list[str]) -> list[tuple[str, list[str]]]:
     return zones
 
 
+def _name_noise(line: str) -> tuple[int, int]:
+    """How much a names' line looks misread: no "<<" after the surname, letters stuck to the
+    fillers (a `<` read as K, X, S...)."""
+    stuck = len(re.findall(r"[KXSECQ](?=<)|(?<=<)[KXSECQ](?=[KXSECQ<]|$)", line))
+    return ("<<" not in line, stuck)
+
+
 def _looks_like_names(line: str, kind: str) -> bool:
     body = line if kind == "TD1" else line[5:]
     digits = sum(c.isdigit() for c in body)
@@ -307,7 +314,7 @@ def read_mrz(*sources: list[str]) -> MrzData | None:
         # The names' line has no check digit: only lines that look like one (letters, "<<").
         name_slot = 2 if kind == "TD1" else 0
         named = [line for line in slots[name_slot] if _looks_like_names(line, kind)]
-        slots[name_slot] = sorted(named, key=lambda line: "<<" not in line) or slots[name_slot]
+        slots[name_slot] = sorted(named, key=_name_noise) or slots[name_slot]
         for combination in itertools.product(*slots):
             found = parse(list(combination))
             if found:

@@ -51,6 +51,7 @@ def _engine(lang: str, psm: int, whitelist: str | None):  # type: ignore[no-unty
     if whitelist:
         api.SetVariable("tessedit_char_whitelist", whitelist)
     api.SetVariable("debug_file", "/dev/null")
+    api.SetVariable("tessedit_do_invert", "0")  # documents are dark on light: skip the retry
     return api
 
 
