@@ -20,7 +20,7 @@ def to_gray(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("L"))
 
 
-def _scaled(gray: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
+def scaled(gray: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
     height, width = gray.shape
     factor = long_side / max(height, width)
     if factor >= 1:
@@ -75,10 +75,10 @@ def find_document(gray: np.ndarray) -> tuple[np.ndarray, bool]:
 
     When the document fills the photo (a scan, a screenshot) the whole photo is kept.
     """
-    small, factor = _scaled(gray, _ANALYSIS_LONG_SIDE)
+    small, factor = scaled(gray, _ANALYSIS_LONG_SIDE)
     quad, touches = _document_quad(small)
     if quad is None:
-        fitted, _ = _scaled(gray, WORK_LONG_SIDE)
+        fitted, _ = scaled(gray, WORK_LONG_SIDE)
         return fitted, False
     quad = quad / factor
     top = np.linalg.norm(quad[1] - quad[0])
@@ -102,7 +102,7 @@ def rotate_quarter(gray: np.ndarray, degrees: int) -> np.ndarray:
 
 def deskew(gray: np.ndarray) -> np.ndarray:
     """Straighten small residual tilts (up to ±15°) from the angle of the text lines."""
-    small, _ = _scaled(gray, 900)
+    small, _ = scaled(gray, 900)
     binary = cv2.adaptiveThreshold(
         small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
     )
@@ -143,7 +143,7 @@ def even_light(gray: np.ndarray) -> np.ndarray:
 def quality_problems(gray: np.ndarray, touches_border: bool) -> list[str]:
     """Why a picture may be unreadable: "sfocata", "riflessi", "scura", "tagliata"."""
     problems = []
-    small, _ = _scaled(gray, 1000)
+    small, _ = scaled(gray, 1000)
     sharpness = cv2.Laplacian(small, cv2.CV_64F).var()
     if sharpness < 60:
         problems.append("sfocata")
