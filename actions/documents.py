@@ -33,13 +33,14 @@ class DocumentSlots:
     """
 
     def read_data_answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, value: Any
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any] | None:
-        """The doctor's yes/no to the data read from a file (see ActionAskNome); None when
-        no proposal is pending or the answer is neither (then it is taken as the name)."""
+        """The doctor's yes/no to the data read from a file (see ActionAskNome): the slots to
+        set; None when no proposal is pending or the answer is neither (then the form reads
+        it as usual, e.g. the name typed instead)."""
         if tracker.get_slot("pending_question") != PROPOSED:
             return None
-        answer = str(value or "").strip().lower()
+        answer = str(tracker.latest_message.get("text") or "").strip().lower().rstrip(".!")
         intent = _intent(tracker)
         if intent == "affirm" or answer in YES:
             files = documents.received_files(tracker.sender_id)

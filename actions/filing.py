@@ -63,7 +63,14 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         handled: list[EventType] = []
-        if _is_typed_answer(tracker):
+        proposal_answer = (
+            self.read_data_answer(dispatcher, tracker) if _is_typed_answer(tracker) else None
+        )
+        if (
+            proposal_answer is not None
+        ):  # yes/no to the data read from a file (actions/documents.py)
+            tracker.add_slots([SlotSet(slot, value) for slot, value in proposal_answer.items()])
+        elif _is_typed_answer(tracker):
             turn = turn_of(tracker)
             reading = form_turn.interpret(
                 get_content(),
@@ -118,9 +125,6 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
     async def validate_nome(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = self.read_data_answer(dispatcher, tracker, value)  # actions/documents.py
-        if answer is not None:
-            return answer
         return self._check(dispatcher, tracker, "nome", pd.check_name(str(value), "nome"))
 
     async def validate_cognome(

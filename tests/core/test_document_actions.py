@@ -100,7 +100,7 @@ async def test_the_data_read_from_a_form_sent_first_are_proposed_not_asked():
     assert events[0]["value"] == "dati_letti"
     form = ValidateFilingForm()
     yes = _tracker(sender, {"pending_question": "dati_letti"}, "sì", "affirm")
-    filled = await form.validate_nome("sì", CollectingDispatcher(), yes, {})
+    filled = form.read_data_answer(CollectingDispatcher(), yes)
     assert (filled["nome"], filled["cognome"], filled["codice_fiscale"]) == (
         "Mario",
         "Rossi",
@@ -114,11 +114,18 @@ async def test_a_refused_proposal_asks_the_data_one_by_one():
     form = ValidateFilingForm()
     no = _tracker(sender, {"pending_question": "dati_letti"}, "no", "deny")
     dispatcher = CollectingDispatcher()
-    result = await form.validate_nome("no", dispatcher, no, {})
+    result = form.read_data_answer(dispatcher, no)
     assert result == {"nome": None, "pending_question": "dati_letti_no"}
     again = CollectingDispatcher()
     await ActionAskNome().run(again, _tracker(sender, {"pending_question": "dati_letti_no"}), {})
     assert again.messages[0].get("response") == "utter_ask_nome"
+
+
+async def test_a_name_typed_instead_of_yes_or_no_is_read_as_the_name():
+    sender = _sender()
+    _upload(sender, SIGNED_FORM, "modulo")
+    typed = _tracker(sender, {"pending_question": "dati_letti"}, "Mario", "inform")
+    assert ValidateFilingForm().read_data_answer(CollectingDispatcher(), typed) is None
 
 
 async def test_without_a_file_the_name_is_asked_as_usual():
