@@ -4,53 +4,21 @@ data read from a file proposed instead of asked, differences named before the su
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.documents import ActionAskNome, ActionUploadReceived
 from actions.filing import ActionShowSummary, ValidateFilingForm
-from bot.config import get_settings
-from bot.db import upgrade_to_head
-from bot.db.engine import dispose_engines
 from bot.intake import check_upload
 from bot.intake.samples import documents as d
 from bot.intake.samples import signed
 from bot.intake.samples.people import PEOPLE
 from bot.storage import store_attachment
 from bot.tickets import UnitOfWork
+from tests.core.test_filing_actions import _tracker, database  # noqa: F401 (the same set-up)
 
 PERSON = PEOPLE[0]
 SIGNED_FORM = signed.pades_signed_pdf()  # the sample doctor Mario Rossi, outside the event loop
-
-
-@pytest.fixture(autouse=True)
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
-    monkeypatch.setenv("FILES_DIR", str(tmp_path / "files"))
-    get_settings.cache_clear()
-    dispose_engines()
-    upgrade_to_head()
-    yield
-    dispose_engines()
-    get_settings.cache_clear()
-
-
-def _tracker(sender: str, slots: dict[str, Any], text: str = "", intent: str = "") -> Tracker:
-    return Tracker(
-        sender_id=sender,
-        slots=slots,
-        latest_message={"text": text, "intent": {"name": intent}, "entities": []},
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={"name": "filing_form"},
-        latest_action_name="action_listen",
-    )
 
 
 def _upload(sender: str, data: bytes, asked: str) -> str:
