@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 _CONTEXT = multiprocessing.get_context("spawn")
+_START_SECONDS = 90.0  # a new worker's imports, before its first call's clock starts
 
 
 class Overrun(Exception):
@@ -42,6 +43,10 @@ def _serve(connection: Connection, memory_bytes: int) -> None:
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract: one thread per worker
+    with contextlib.suppress(Exception):  # the checks' imports (OpenCV, OCR) before the clock runs
+        import bot.intake.check
+        import bot.intake.id_reader  # noqa: F401
+    connection.send(("ready", None))
     while True:
         try:
             function, args, kwargs = connection.recv()
@@ -68,6 +73,16 @@ class _Worker:
         )
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self, seconds: float) -> None:
+        """Wait for the worker's imports (not counted in a call's limit); Overrun if it dies."""
+        if self.ready:
+            return
+        if not self.connection.poll(seconds):
+            raise Overrun("the worker did not start")
+        status, _ = self.connection.recv()
+        self.ready = status == "ready"
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -111,8 +126,9 @@ class WorkerPool:
         limit = self.limits.seconds if seconds is None else seconds
         with self._slots:
             worker = self._take()
-            deadline = time.monotonic() + limit
             try:
+                worker.wait_ready(_START_SECONDS)
+                deadline = time.monotonic() + limit
                 worker.connection.send((function, args, kwargs))
                 if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
                     raise Overrun(f"over {limit:.1f} s")
@@ -140,6 +156,8 @@ class WorkerPool:
         """Start the workers now (at process start) instead of on the first upload."""
         started = [self._take() for _ in range(self.limits.processes)]
         for worker in started:
+            with contextlib.suppress(Overrun):
+                worker.wait_ready(_START_SECONDS)
             self._give_back(worker)
 
     def close(self) -> None:
