@@ -417,11 +417,21 @@ def _prefer_clean(from_mrz: str | None, from_ocr: str | None) -> str | None:
     """The MRZ's name, unless it is the printed one plus a stray filler letter or two."""
     if not from_mrz:
         return from_ocr
-    if from_ocr and from_mrz != from_ocr:
-        a, b = from_mrz.replace(" ", ""), from_ocr.replace(" ", "")
-        if a.startswith(b) and len(a) - len(b) <= 2:
-            return from_ocr
+    if from_ocr and from_mrz != from_ocr and noisy_variant(from_mrz, from_ocr):
+        return from_ocr
     return from_mrz
+
+
+def noisy_variant(noisy: str, clean: str) -> bool:
+    """`noisy` is `clean` with `<` fillers misread as letters (GIULIAK, DEXLUCA, SANTOROKX)."""
+    a, b = noisy.replace(" ", ""), clean.replace(" ", "")
+    if a == b or not b:
+        return a == b
+    if a.startswith(b) and len(a) - len(b) <= 2:
+        return True
+    return len(a) == len(b) + 1 and any(
+        a[:i] + a[i + 1 :] == b for i in range(len(a)) if a[i] in "KX"
+    )
 
 
 def _cf_disagrees(codice_fiscale: str, reading: Reading) -> bool:
@@ -437,6 +447,10 @@ def fit_name_to_cf(name: str | None, code: str, coder: Any) -> str | None:
         return name
     words = name.split()
     candidates = [" ".join(words[:n]) for n in range(len(words), 0, -1)]
+    # A `<` between two names (DE<LUCA) read as K or X: a space, or nothing, instead.
+    candidates += [
+        name[:i] + sep + name[i + 1 :] for i, c in enumerate(name) if c in "KX" for sep in (" ", "")
+    ]
     for candidate in list(candidates):
         for cut in range(1, 3):
             candidates += [candidate[cut:], candidate[:-cut], candidate[cut:-cut]]
@@ -457,7 +471,11 @@ def merge(readings: Sequence[Reading]) -> Reading:
     values = {name: getattr(best, name) for name in READ_FIELDS}
     for other in ranked[1:]:
         for name in READ_FIELDS:
-            values[name] = values[name] or getattr(other, name)
+            value = getattr(other, name)
+            current = values[name]
+            if name in ("cognome", "nome") and current and value and noisy_variant(current, value):
+                values[name] = value
+            values[name] = values[name] or value
     sides = {r.side for r in readings if r.side}
     side = "entrambi" if {"fronte", "retro"} <= sides or "entrambi" in sides else best.side
     kinds = [r.kind for r in readings if r.kind in ID_KINDS]

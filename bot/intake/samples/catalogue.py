@@ -20,7 +20,7 @@ class Sample:
 
 
 SAMPLES: tuple[Sample, ...] = (
-    Sample("modulo compilato (PDF)", "modulo", forms.filled_form_pdf, True),
+    Sample("modulo compilato, non firmato", "modulo", forms.filled_form_pdf, False),
     Sample("modulo firmato PAdES", "modulo", signed.pades_signed_pdf, True),
     Sample("modulo .pdf.p7m", "modulo", signed.p7m, True),
     Sample(
