@@ -359,6 +359,8 @@ def read_fields(kind: str, lines: Sequence[str]) -> dict[str, Any]:
         )
         birth_line = _after_label(lines, r"NASCITA|DATE OF BIRTH|NAT[OA] IL")
         birth = dates_in(birth_line or "")
+        if not birth and len(all_dates) >= 3:
+            birth = [min(all_dates)]  # birth, issue, expiry: the birth date is the earliest
         found["data_nascita"] = birth[0] if birth else None
         expiry_line = _after_label(lines, r"SCADENZA|EXPIRY|VALIDA FINO")
         expiry = [d for d in dates_in(expiry_line or "") if d != found["data_nascita"]]
