@@ -40,6 +40,7 @@ class Settings:
     telegram_bot_token: str = field(repr=False)
     telegram_api_url: str = "https://api.telegram.org"
     redis_url: str = ""
+    rasa_model: Path = PROJECT_ROOT / "models" / "inail.tar.gz"
     intake_seconds: float = 8.0
     intake_memory_mb: int = 1500
     intake_workers: int = 2
@@ -68,6 +69,7 @@ def load_settings() -> Settings:
         telegram_bot_token=_env("TELEGRAM_BOT_TOKEN", ""),
         telegram_api_url=_env("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
         redis_url=_env("REDIS_URL", ""),
+        rasa_model=Path(_env("RASA_MODEL", str(PROJECT_ROOT / "models" / "inail.tar.gz"))),
         intake_seconds=_env_float("INTAKE_SECONDS", 8.0),
         intake_memory_mb=_env_int("INTAKE_MEMORY_MB", 1500),
         intake_workers=_env_int("INTAKE_WORKERS", 2),

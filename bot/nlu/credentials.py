@@ -250,6 +250,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # The channels' own names are not credentials.
     ("_canale", r"richied\w* (?:le )?credenzial\w* dispositiv\w*"),
     ("_canale", r"inail ?risponde"),
+    # Documents that are not credentials: the medical board's card, the ID card itself.
+    ("_documento", r"tessera (?:\w+ ){0,2}?(?:ordine|albo|iscrizione|professionale)"),
+    ("_documento", r"carta (?:d )?identita(?! elettronica)(?: cartacea)?"),
     (
         NOTHING,
         r"(?:nessun\w*|alcun\w*|nisciun\w*|zero|qualsiasi|qualunque|ogni) (?:\w+ ){0,3}?"
