@@ -234,9 +234,12 @@ def test_an_operator_processes_a_ticket_and_the_doctor_gets_the_email(
     assert "RSS" + "•" * 10 + "01U" in row.inner_text()  # masked in the list
     row.get_by_role("link", name=number).click()
     expect(page.get_by_role("heading", name=f"Richiesta {number}")).to_be_visible()
-    expect(page.get_by_text("RSSMRA80A01H501U", exact=True)).to_be_visible()  # in full here
+    full = page.get_by_role("definition").filter(has_text="RSSMRA80A01H501U")
+    expect(full).to_be_visible()  # in full here
     previews = page.locator("img.preview")
-    assert previews.count() == 2
+    assert previews.count() == 3  # the form's page and the two photos
+    # What was read from the back (its MRZ) stands beside the request's data.
+    expect(page.get_by_text("zona a lettura ottica (MRZ", exact=False)).to_be_visible()
     page.wait_for_function(
         "() => [...document.querySelectorAll('img.preview')]"
         ".every(img => img.complete && img.naturalWidth > 0)"

@@ -14,7 +14,23 @@ from bot.intake.samples.identity import CODICE_FISCALE
 
 
 def pades_signed_pdf(pdf: bytes | None = None, key_type: str = "rsa") -> bytes:
-    """The filled form signed with pyHanko into a new signature field "Firma"."""
+    """The filled form signed with pyHanko into a new signature field "Firma".
+
+    pyHanko runs its own event loop: from inside a running one (an async test, Playwright's
+    sync API) the signing runs in a thread of its own.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _pades_signed_pdf(pdf, key_type)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(_pades_signed_pdf, pdf, key_type).result()
+
+
+def _pades_signed_pdf(pdf: bytes | None, key_type: str) -> bytes:
     from asn1crypto import keys, x509
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
