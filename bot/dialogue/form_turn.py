@@ -58,6 +58,8 @@ STOP = "stop"  # "lo finisco dopo": pause, keeping what was given
 RESTART = "restart"  # "ricominciamo da capo"
 STATUS = "status"  # "a che punto è la mia richiesta?"
 _CONTROL_BY_INTENT = {"stop_form": STOP, "restart": RESTART, "ask_status": STATUS}
+# Slots whose values have an unmistakable shape (found in the text as such).
+_SHAPED_SLOTS = frozenset({"email", "telefono", "cap", "codice_fiscale"})
 # Above this a control intent wins over a message that could also be a name ("Ricci").
 CONTROL_CONFIDENCE = 0.85
 
@@ -89,10 +91,12 @@ def interpret(
     if not is_button and not answers.has_words(text):
         return FormTurn(replies=[replies.empty_message(content)], handled=True)
     control = _CONTROL_BY_INTENT.get(intent)
-    if control and (is_button or _control_wins(requested, text, confidence)):
-        return FormTurn(control=control, handled=True)
     found = values.data_in_text(text)
     own = _own_value(requested, text, intent, is_button, found)
+    if control and requested in _SHAPED_SLOTS and requested in found and not is_button:
+        control = None  # "mario.rossi@pec.it" asked for the e-mail is the e-mail, not a status
+    if control and (is_button or _control_wins(requested, text, confidence)):
+        return FormTurn(control=control, handled=True)
     if isinstance(own, dict):
         found.update(own)  # the one question for both optional fields
     elif own is not None:
