@@ -66,21 +66,15 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
         proposal_answer = (
             self.read_data_answer(dispatcher, tracker) if _is_typed_answer(tracker) else None
         )
-        if (
-            proposal_answer is not None
-        ):  # yes/no to the data read from a file (actions/documents.py)
+        if proposal_answer is not None:
+            # Yes or no to the data read from a file sent first (actions/documents.py).
             tracker.add_slots([SlotSet(slot, value) for slot, value in proposal_answer.items()])
         elif _is_typed_answer(tracker):
-            turn = turn_of(tracker)
             reading = form_turn.interpret(
                 get_content(),
                 str(tracker.get_slot("requested_slot")),
-                turn.text,
-                turn.intent,
-                turn.confidence,
+                turn_of(tracker),
                 tracker.get_slot("path"),
-                tuple(turn.mentions),
-                turn.is_button,
             )
             if reading.control:
                 return self._control(dispatcher, tracker, reading.control)

@@ -6,10 +6,12 @@ import pytest
 
 from bot.dialogue import form_turn
 from bot.dialogue.content import get_content
+from bot.dialogue.turns import Turn
 
 
 def read(requested: str, text: str, intent: str = "nlu_fallback", confidence: float = 0.3):
-    return form_turn.interpret(get_content(), requested, text, intent, confidence, "A")
+    turn = Turn(text=text, intent=intent, confidence=confidence)
+    return form_turn.interpret(get_content(), requested, turn, "A")
 
 
 @pytest.mark.parametrize(
@@ -101,7 +103,7 @@ def test_a_message_with_no_words_is_no_value() -> None:
 
 
 def test_a_surname_read_as_a_restart_is_still_the_surname() -> None:
-    turn = read("cognome", "Ricci", "restart", confidence=0.7)
+    turn = read("cognome", "Ricci", "start_over", confidence=0.7)
     assert turn.values == {"cognome": "Ricci"} and turn.control is None
 
 
@@ -109,7 +111,7 @@ def test_a_surname_read_as_a_restart_is_still_the_surname() -> None:
     ("text", "intent", "control"),
     [
         ("lo finisco più tardi", "stop_form", form_turn.STOP),
-        ("ricominciamo da capo per favore", "restart", form_turn.RESTART),
+        ("ricominciamo da capo per favore", "start_over", form_turn.RESTART),
         ("a che punto è la mia richiesta?", "ask_status", form_turn.STATUS),
     ],
 )
@@ -118,3 +120,8 @@ def test_the_form_can_be_stopped_restarted_or_asked_the_status(
 ) -> None:
     for requested in ("nome", "email", "modulo"):
         assert read(requested, text, intent, confidence=0.95).control == control
+
+
+def test_an_address_read_as_a_status_question_is_still_the_address() -> None:
+    turn = read("email", "paolo.neri@pec.example.it", "ask_status", confidence=0.9)
+    assert turn.values == {"email": "paolo.neri@pec.example.it"} and turn.control is None
