@@ -20,6 +20,7 @@ from actions.common import count_failure, form_slots
 from actions.common import latest_intent as _intent
 from actions.common import send as _send
 from actions.documents import ActionAskDocumento, DocumentSlots, discard_files
+from bot.conversation_ids import channel_of
 from bot.dialogue import documents, filing
 from bot.dialogue.content import Reply, get_content
 from bot.intake.identity import codice_fiscale_in_text
@@ -207,7 +208,7 @@ def file_ticket_from_tracker(dispatcher: CollectingDispatcher, tracker: Tracker)
             ],
         )
         return []
-    channel = filing.channel_of(tracker.sender_id, tracker.get_latest_input_channel())
+    channel = channel_of(tracker.sender_id, tracker.get_latest_input_channel())
     try:
         outcome = filing.file_from_conversation(
             content,

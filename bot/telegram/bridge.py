@@ -39,7 +39,7 @@ from bot.db.types import utc_now
 from bot.dialogue.user_text import neutralise
 from bot.rasa_client import RasaUnavailable
 from bot.telegram import texts
-from bot.telegram.conversation import RasaGateway, Replies, sender_id
+from bot.telegram.conversation import RasaGateway, Replies, conversation_of
 from bot.telegram.files import FileRefused, download, incoming_file
 from bot.telegram.processor import PerChatProcessor
 from bot.telegram.replies import send_replies, send_text
@@ -175,7 +175,7 @@ class Bridge:
 
         async def upload() -> Replies:
             outcome = await receive_upload(
-                self.rasa.rasa, sender_id(chat_id), data, incoming.name, None
+                self.rasa.rasa, conversation_of(chat_id), data, incoming.name, None
             )
             replies = list(outcome.messages)
             if not replies:  # the conversation said nothing: at least the check's verdict

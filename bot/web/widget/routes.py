@@ -8,7 +8,6 @@ GET /demo                             a page with the widget embedded
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
@@ -16,6 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.config import get_settings
+from bot.conversation_ids import is_widget
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.web.texts import message
 from bot.web.widget.cors import WidgetCORSMiddleware
@@ -25,7 +25,6 @@ from bot.web.widget.settings import get_widget_settings
 HERE = Path(__file__).resolve().parent
 DIST = HERE / "dist"
 ASSETS = {"widget.js": "text/javascript", "widget.js.map": "application/json"}
-SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 NOT_BUILT = 'console.error("Widget INAIL non compilato: eseguire bot/web/widget/build.sh");'
 
 router = APIRouter()
@@ -62,7 +61,7 @@ def widget_config_response() -> JSONResponse:
 
 @router.get("/widget/api/history/{session_id}")
 async def history(session_id: str, request: Request) -> JSONResponse:
-    if not SESSION_ID.match(session_id):
+    if not is_widget(session_id):
         return JSONResponse(
             {"error": "conversazione_non_valida", "message": message("conversazione_non_valida")},
             status_code=400,
