@@ -71,7 +71,7 @@ def test_the_transcript_shows_intents_confidence_replies_and_user_html_as_text(c
     page = client.get("/staff/conversazioni/conv-lost").text
     assert HOSTILE not in page
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&lt;b&gt;grassetto&lt;/b&gt;" in page
-    assert "nlu_fallback" in page and "0.21" in page and "action_fallback" in page
+    assert "nlu_fallback" in page and "0,21" in page and "action_fallback" in page
     assert "Non ho capito." in page
     ok = client.get("/staff/conversazioni/conv-ok").text
     assert "Sì" in ok and "has_strong_credentials" in ok
