@@ -71,10 +71,19 @@ def recorded_notice_ids(tracker: dict[str, Any]) -> set[int]:
     return found
 
 
+# A form left active while paused would take what the doctor writes to the operator as its
+# answers (Rasa still extracts slots when paused): it is closed, keeping what it has; the doctor
+# resumes it afterwards ("riprendiamo la richiesta").
+STOP_FORM = [
+    {"event": "active_loop", "name": None},
+    {"event": "slot", "name": "requested_slot", "value": None},
+]
+
+
 def events_for(notice: Notice, notice_id: int) -> list[dict[str, Any]]:
     events = [bot_event(notice, notice_id)]
     if notice.kind in PAUSE_AFTER:
-        events.append({"event": "pause"})
+        events += [*STOP_FORM, {"event": "pause"}]
     if notice.kind in RESUME_BEFORE:
         events.insert(0, {"event": "resume"})
     return events
