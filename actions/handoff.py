@@ -73,7 +73,9 @@ class ValidateCallbackForm(FormValidationAction):
     async def validate_callback_message(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = " ".join(str(value or "").split())
+        if value is None:  # reset, not answered: nothing to check
+            return {"callback_message": None}
+        text = " ".join(str(value).split())
         if len(text) < 3:
             _text(dispatcher, "message_too_short")
             return {"callback_message": None}
@@ -82,6 +84,8 @@ class ValidateCallbackForm(FormValidationAction):
     async def validate_callback_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            return {"callback_email": None}
         if value == IN_CHAT or latest_intent(tracker) == "deny":
             return {"callback_email": IN_CHAT}
         checked = pd.check_email(str(value or ""))
@@ -132,9 +136,11 @@ class ValidateHandoffFeedbackForm(FormValidationAction):
     async def validate_handoff_comment(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:  # reset when the rating came in: the question is still to ask
+            return {"handoff_comment": None}
         if latest_intent(tracker) == "deny":
             return {"handoff_comment": NO_COMMENT}
-        text = " ".join(str(value or "").split())
+        text = " ".join(str(value).split())
         return {"handoff_comment": text or NO_COMMENT}
 
 
