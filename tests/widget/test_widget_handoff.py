@@ -120,8 +120,10 @@ def test_the_whole_hand_off_with_a_doctor_and_an_operator_at_once(
         expect(chat.page.locator(".subtitle")).not_to_contain_text("In contatto")
         chat.quick_reply("👍 Bene").click()
         chat.bot_says("Grazie del giudizio")
+        chat.bot_says("Vuole aggiungere un commento")
+        expect(chat.quick_reply("Nessun commento")).to_be_visible()
         chat.send("gentilissimo, grazie")
-        chat.bot_says("commento")
+        chat.bot_says("il suo commento ci aiuta")
         chat.send("voglio parlare con un operatore")  # the bot answers again
         chat.bot_says(re.compile("in coda|nessun operatore"))
     finally:
