@@ -145,7 +145,8 @@ def test_the_dashboard_draws_svg_charts_and_the_misunderstood_messages(client, c
     make_user("op", "operatore")
     login(client, "op")
     page = client.get("/staff/cruscotto").text
-    assert page.count("<svg") == 2 and "<rect" in page
-    assert "50.0 %" in page  # one conversation of two reached a ticket; 2 of 4 turns not understood
+    assert page.count("<svg") == 3 and "<rect" in page
+    assert "50,0 %" in page  # one conversation of two reached a ticket; 2 of 4 turns not understood
+    assert "(1 decisa)" in page  # Italian numbers, singular and plural
     assert "voglio la pizza" in page
     assert "&lt;b&gt;grassetto&lt;/b&gt;" in page

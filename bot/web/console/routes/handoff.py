@@ -98,6 +98,7 @@ def inbox(request: Request, context: PageContext) -> Response:
         display_name=name,
         state=service.state_of(UnitOfWork(), "", now=now),
         error=request.query_params.get("errore"),
+        error_values={"operatore": request.query_params.get("operatore", "")[:64]},
     )
 
 
@@ -140,7 +141,7 @@ def take(request: Request, handoff_id: int, context: PageContext, form: CheckedF
     try:
         item = service.take(UnitOfWork(), handoff_id, context.staff.username)
     except service.HandoffError as error:
-        return redirect(request, "/assistenza", context, errore=error.code)
+        return redirect(request, "/assistenza", context, errore=error.code, **error.values)
     _audit(request, context, audit.HANDOFF_TAKEN, item.conversation_id)
     return redirect(request, f"/assistenza/{handoff_id}", context, avviso="assistenza_presa")
 
