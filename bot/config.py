@@ -46,6 +46,7 @@ class Settings:
     handoff_hours: str = "lun-ven 08:00-18:00"
     handoff_minutes_per_conversation: int = 6
     handoff_presence_seconds: int = 60
+    rasa_model: Path = PROJECT_ROOT / "models" / "inail.tar.gz"
 
 
 def load_settings() -> Settings:
@@ -69,6 +70,7 @@ def load_settings() -> Settings:
         handoff_hours=_env("HANDOFF_HOURS", "lun-ven 08:00-18:00"),
         handoff_minutes_per_conversation=_env_int("HANDOFF_MINUTES_PER_CONVERSATION", 6),
         handoff_presence_seconds=_env_int("HANDOFF_PRESENCE_SECONDS", 60),
+        rasa_model=Path(_env("RASA_MODEL", str(PROJECT_ROOT / "models" / "inail.tar.gz"))),
     )
 
 
