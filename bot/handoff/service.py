@@ -460,6 +460,34 @@ def _for_operator(uow: UnitOfWork, handoff_id: int, username: str) -> Handoff:
     return handoff
 
 
+def _claim(
+    uow: UnitOfWork,
+    handoff_id: int,
+    from_status: str,
+    to_status: str,
+    username: str,
+    name: str,
+    moment: datetime,
+) -> Handoff | None:
+    """Moves the hand-off on only if it is still `from_status`: of two operators, one wins.
+
+    Returns the hand-off (refreshed) when this operator won, None when another did."""
+    won = uow.session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.status == from_status)
+        .values(status=to_status, operator=username, operator_name=name)
+        .execution_options(synchronize_session=False)
+    )
+    handoff = uow.session.get(Handoff, handoff_id)
+    if handoff is None:
+        raise HandoffError("assistenza_non_trovata")
+    if won.rowcount != 1:
+        uow.rollback()
+        return None
+    uow.session.refresh(handoff)
+    return handoff
+
+
 def take(
     uow: UnitOfWork, handoff_id: int, username: str, *, now: datetime | None = None
 ) -> QueueItem:
@@ -467,21 +495,13 @@ def take(
     moment = now or utc_now()
     name = heartbeat(uow, username, now=moment)
     with uow:
-        won = uow.session.execute(
-            update(Handoff)
-            .where(Handoff.id == handoff_id, Handoff.status == WAITING)
-            .values(status=ASSIGNED, taken_at=moment, operator=username, operator_name=name)
-            .execution_options(synchronize_session=False)
-        )
-        handoff = uow.session.get(Handoff, handoff_id)
+        handoff = _claim(uow, handoff_id, WAITING, ASSIGNED, username, name)
         if handoff is None:
-            raise HandoffError("assistenza_non_trovata")
-        if won.rowcount != 1:
-            uow.rollback()
-            if handoff.status == ASSIGNED:
-                raise HandoffError("assistenza_gia_presa", operatore=handoff.operator_name or "")
+            current = uow.session.get(Handoff, handoff_id)
+            if current is not None and current.status == ASSIGNED:
+                raise HandoffError("assistenza_gia_presa", operatore=current.operator_name or "")
             raise HandoffError("assistenza_non_in_attesa")
-        uow.session.refresh(handoff)
+        handoff.taken_at = moment
         _event(uow, handoff, "taken", username, moment)
         say(
             uow,
@@ -667,19 +687,10 @@ def answer_callback(
     moment = now or utc_now()
     name = heartbeat(uow, username, now=moment)
     with uow:
-        won = uow.session.execute(
-            update(Handoff)
-            .where(Handoff.id == handoff_id, Handoff.status == CALLBACK)
-            .values(status=ANSWERED, closed_at=moment, operator=username, operator_name=name)
-            .execution_options(synchronize_session=False)
-        )
-        handoff = uow.session.get(Handoff, handoff_id)
+        handoff = _claim(uow, handoff_id, CALLBACK, ANSWERED, username, name)
         if handoff is None:
-            raise HandoffError("assistenza_non_trovata")
-        if won.rowcount != 1:
-            uow.rollback()
             raise HandoffError("richiamata_gia_evasa")
-        uow.session.refresh(handoff)
+        handoff.closed_at = moment
         _event(uow, handoff, "callback_answered", username, moment)
         values = {"operatore": name, "testo": words, "handoff_id": handoff.id}
         say(uow, handoff.conversation_id, handoff.channel, CALLBACK_ANSWER, values, now=moment)

@@ -8,21 +8,14 @@ widget conversation to its socket.io room itself, when the speaker records it.
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.notify.notices import Notice
+from bot.notify.speaker import HistoryOnly
 
 
-class WidgetChannel:
+class WidgetChannel(HistoryOnly):
+    """Recorded in the history like REST, and Rasa pushes it to the socket.io room."""
+
     name = "socketio"
     rasa_output_channel: str | None = "socketio"
-
-    async def deliver(self, conversation_id: str, notice: Notice) -> str | None:
-        return None
-
-    async def typing(self, conversation_id: str) -> None:
-        return None
-
-    async def aclose(self) -> None:
-        return None
 
 
 def build_adapter(settings: Settings) -> WidgetChannel:
