@@ -467,7 +467,6 @@ def _claim(
     to_status: str,
     username: str,
     name: str,
-    moment: datetime,
 ) -> Handoff | None:
     """Moves the hand-off on only if it is still `from_status`: of two operators, one wins.
 
