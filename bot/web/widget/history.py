@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
-WIDGET_CHANNEL = "socketio"
+from bot.conversation_ids import WIDGET_CHANNEL
+
 # Channels whose events may sit in a widget conversation: the widget's own, and none (events
 # pushed through Rasa's HTTP API, such as uploads, before any message of a channel).
 COMPATIBLE_CHANNELS = frozenset({WIDGET_CHANNEL, None})
