@@ -57,7 +57,7 @@ _OK = re.compile(
 STOP = "stop"  # "lo finisco dopo": pause, keeping what was given
 RESTART = "restart"  # "ricominciamo da capo"
 STATUS = "status"  # "a che punto è la mia richiesta?"
-_CONTROL_BY_INTENT = {"stop_form": STOP, "restart": RESTART, "ask_status": STATUS}
+_CONTROL_BY_INTENT = {"stop_form": STOP, "start_over": RESTART, "ask_status": STATUS}
 # Above this a control intent wins over a message that could also be a name ("Ricci").
 CONTROL_CONFIDENCE = 0.85
 

@@ -101,7 +101,7 @@ def test_a_message_with_no_words_is_no_value() -> None:
 
 
 def test_a_surname_read_as_a_restart_is_still_the_surname() -> None:
-    turn = read("cognome", "Ricci", "restart", confidence=0.7)
+    turn = read("cognome", "Ricci", "start_over", confidence=0.7)
     assert turn.values == {"cognome": "Ricci"} and turn.control is None
 
 
@@ -109,7 +109,7 @@ def test_a_surname_read_as_a_restart_is_still_the_surname() -> None:
     ("text", "intent", "control"),
     [
         ("lo finisco più tardi", "stop_form", form_turn.STOP),
-        ("ricominciamo da capo per favore", "restart", form_turn.RESTART),
+        ("ricominciamo da capo per favore", "start_over", form_turn.RESTART),
         ("a che punto è la mia richiesta?", "ask_status", form_turn.STATUS),
     ],
 )

@@ -183,3 +183,19 @@ def test_documents_that_are_not_credentials_are_not_read_as_credentials(text: st
 def test_a_card_said_to_have_a_reader_but_doubted_is_a_question() -> None:
     decision = decide("ho la tessera e il lettore, però la tessera non so se è abilitata")
     assert decision.action == CLARIFY
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("uso la smartcard regionale per i servizi sanitari, va bene anche per voi?", "A"),
+        ("entro nel cassetto previdenziale inps col mio pin", "A"),
+        ("accedo all'inail con le credenziali che mi sono creato da solo", "B"),
+        ("sul portale inail ho un profilo utente normale", "B"),
+        ("non sono iscritto a nessun servizio online", "C"),
+        ("I have nothing, never registered anywhere", "C"),
+    ],
+)
+def test_descriptions_instead_of_names(text: str, path: str) -> None:
+    decision = decide(text)
+    assert (decision.action, decision.path) == (EXPLAIN, path), find_mentions(text)
