@@ -19,6 +19,7 @@ from actions.common import count_failure, form_slots, turn_of
 from actions.common import latest_intent as _intent
 from actions.common import send as _send
 from actions.documents import ActionAskDocumento, DocumentSlots, discard_files
+from bot.conversation_ids import channel_of
 from bot.dialogue import documents, filing, form_turn
 from bot.dialogue.content import get_content
 from bot.dialogue.values import cap_in_text, email_in_text, phone_in_text
@@ -245,7 +246,7 @@ def file_ticket_from_tracker(dispatcher: CollectingDispatcher, tracker: Tracker)
     if not summary_id:
         _send(dispatcher, [filing.nothing_to_confirm(content)])
         return []
-    channel = filing.channel_of(tracker.sender_id, tracker.get_latest_input_channel())
+    channel = channel_of(tracker.sender_id, tracker.get_latest_input_channel())
     try:
         outcome = filing.file_from_conversation(
             content,

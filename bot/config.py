@@ -40,6 +40,12 @@ class Settings:
     telegram_bot_token: str = field(repr=False)
     telegram_api_url: str = "https://api.telegram.org"
     redis_url: str = ""
+    # Hand-off to a person (bot/handoff): opening hours, the time an operator needs for one
+    # conversation (the expected wait until there is history), how long a console counts as
+    # "online" after its last heartbeat.
+    handoff_hours: str = "lun-ven 08:00-18:00"
+    handoff_minutes_per_conversation: int = 6
+    handoff_presence_seconds: int = 60
     rasa_model: Path = PROJECT_ROOT / "models" / "inail.tar.gz"
     intake_seconds: float = 8.0
     intake_memory_mb: int = 1500
@@ -69,6 +75,9 @@ def load_settings() -> Settings:
         telegram_bot_token=_env("TELEGRAM_BOT_TOKEN", ""),
         telegram_api_url=_env("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/"),
         redis_url=_env("REDIS_URL", ""),
+        handoff_hours=_env("HANDOFF_HOURS", "lun-ven 08:00-18:00"),
+        handoff_minutes_per_conversation=_env_int("HANDOFF_MINUTES_PER_CONVERSATION", 6),
+        handoff_presence_seconds=_env_int("HANDOFF_PRESENCE_SECONDS", 60),
         rasa_model=Path(_env("RASA_MODEL", str(PROJECT_ROOT / "models" / "inail.tar.gz"))),
         intake_seconds=_env_float("INTAKE_SECONDS", 8.0),
         intake_memory_mb=_env_int("INTAKE_MEMORY_MB", 1500),

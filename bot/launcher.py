@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
+from bot.channels import CHANNELS, ChannelSpec
 from bot.config import PROJECT_ROOT, Settings, get_settings
 from bot.db import upgrade_to_head
 
@@ -83,12 +84,23 @@ def services(settings: Settings, env: dict[str, str]) -> list[Service]:
             f"http://127.0.0.1:{settings.web_port}/healthz",
         ),
     ]
-    # The notifier delivers status changes (e-mail always; Telegram, the widget) from the outbox.
+    # The notifier says into conversations what the outbox holds (status changes, operators'
+    # messages) on their channel, and sends the e-mails.
     listed.append(Service("notify", [sys.executable, "-m", "bot.notify"], None))
-    if settings.telegram_bot_token:
-        # The Telegram bridge: long polling, or webhook mode with TELEGRAM_WEBHOOK_URL.
-        listed.append(Service("telegram", [sys.executable, "-m", "bot.telegram"], None))
+    # Each channel with a bridge of its own (bot/channels.py), when it is configured: Telegram's
+    # runs long polling, or webhook mode with TELEGRAM_WEBHOOK_URL.
+    for channel in bridges(env):
+        listed.append(Service(channel.name, [sys.executable, "-m", str(channel.bridge)], None))
     return listed
+
+
+def bridges(env: dict[str, str]) -> list[ChannelSpec]:
+    """The channels whose bridge process runs: those whose setting is present."""
+    return [
+        channel
+        for channel in CHANNELS
+        if channel.bridge and channel.enabled_by and env.get(channel.enabled_by, "").strip()
+    ]
 
 
 def _healthy(url: str) -> bool:

@@ -73,6 +73,26 @@ class RasaClient:
         )
         return list((result or {}).get("messages") or [])
 
+    async def append_events(
+        self,
+        conversation_id: str,
+        events: list[dict[str, Any]],
+        output_channel: str | None = None,
+    ) -> None:
+        """Adds events to the conversation's history (e.g. a bot message said from outside,
+        `pause`, `resume`). With `output_channel`, Rasa also sends the bot messages among them
+        on that channel (the widget's socket.io room)."""
+        params = self._api_params(
+            **(
+                {"output_channel": output_channel, "execute_side_effects": "true"}
+                if output_channel
+                else {}
+            )
+        )
+        await self._request(
+            "POST", f"/conversations/{conversation_id}/tracker/events", params=params, json=events
+        )
+
     async def tracker(self, sender: str) -> dict[str, Any]:
         result = await self._request(
             "GET", f"/conversations/{sender}/tracker", params=self._api_params()

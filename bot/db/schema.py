@@ -11,6 +11,7 @@ from bot.db.base import Base
 
 def target_metadata() -> MetaData:
     # Importing the models registers their tables on Base.metadata.
+    import bot.handoff.models
     import bot.notify.models
     import bot.telegram.models
     import bot.tickets.models

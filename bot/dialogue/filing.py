@@ -102,12 +102,6 @@ def idempotency_key(conversation_id: str, summary_id: str) -> str:
     return hashlib.sha256(f"{conversation_id}\n{summary_id}".encode()).hexdigest()
 
 
-def channel_of(conversation_id: str, input_channel: str | None) -> str:
-    if conversation_id.startswith("telegram:"):
-        return "telegram"
-    return input_channel or "rest"
-
-
 @dataclass(frozen=True)
 class FilingOutcome:
     replies: list[Reply]

@@ -1,9 +1,10 @@
-"""The "email" channel of the notifier: status changes sent to the ticket's e-mail address.
+"""The "email" channel of the notifier: status changes sent to the ticket's e-mail address,
+and operators' answers to messages left out of hours, to the address the doctor gave.
 
 By SMTP when SMTP_HOST is set (SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS);
 otherwise each message is written to var/outbox/<notification id>.eml, so nothing is lost and
 staff can forward it. The Message-ID comes from the notification id: a retried message can be
-recognised as a duplicate. Texts: email.yml beside this module.
+recognised as a duplicate. Texts: the `email` section of notices.yml.
 """
 
 from __future__ import annotations
@@ -13,23 +14,19 @@ import os
 import smtplib
 import ssl
 from dataclasses import dataclass, field
-from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from bot.config import Settings, get_settings
+from bot.notify.notices import email_texts, fill, status_values
 from bot.notify.senders import PermanentFailure
 from bot.tickets import Notification, UnitOfWork
-from bot.tickets.texts import status_label
 
 ROME = ZoneInfo("Europe/Rome")
 SMTP_TIMEOUT_S = 30
+CALLBACK_ANSWER = "callback_answer"
 
 
 @dataclass(frozen=True)
@@ -58,40 +55,42 @@ def load_email_settings(settings: Settings | None = None) -> EmailSettings:
     )
 
 
-@lru_cache(maxsize=1)
-def _texts() -> dict[str, Any]:
-    with Path(__file__).with_name("email.yml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    if not isinstance(data, dict):
-        raise ValueError("email.yml must contain a mapping")
-    return data
-
-
-def status_email(notification: Notification, to: str, sender: str) -> EmailMessage:
-    texts = _texts()
-    payload = notification.payload
-    status = str(payload.get("to_status") or "")
-    occurred = payload.get("occurred_at")
-    moment = datetime.fromisoformat(occurred) if occurred else notification.created_at
-    values = {
-        "numero": payload.get("number", ""),
-        "stato": status_label(status),
-        "motivo": (payload.get("reason") or "").strip(),
-        "data": moment.astimezone(ROME).strftime("%d/%m/%Y alle %H:%M"),
-    }
-    paragraph = texts["stati"].get(status, texts["stati"]["altro"])
-    body = "\n\n".join(
-        [texts["saluto"], paragraph.format(**values).strip(), texts["chiusura"].format(**values)]
-    )
+def _message(subject: str, body: str, to: str, sender: str, notification_id: int) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = texts["oggetto"].format(**values)
+    message["Subject"] = subject
     message["From"] = sender
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
     domain = sender.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = f"<stato-{notification.id}@{domain}>"
+    message["Message-ID"] = f"<stato-{notification_id}@{domain}>"
     message.set_content(body + "\n")
     return message
+
+
+def status_email(notification: Notification, to: str, sender: str) -> EmailMessage:
+    texts = email_texts()
+    values = status_values(notification.payload)
+    if not values["data"]:
+        values["data"] = notification.created_at.astimezone(ROME).strftime("%d/%m/%Y alle %H:%M")
+    status = str(notification.payload.get("to_status") or "")
+    stati = texts["status_changed"]["stati"]
+    paragraph = fill(stati.get(status, stati["altro"]), values, fold=False).strip()
+    body = "\n\n".join([texts["saluto"], paragraph, fill(texts["chiusura"], values, fold=False)])
+    subject = fill(texts["status_changed"]["oggetto"], values)
+    return _message(subject, body, to, sender, notification.id)
+
+
+def callback_email(notification: Notification, to: str, sender: str) -> EmailMessage:
+    """The answer an operator wrote to a message the doctor left out of hours."""
+    texts = email_texts()
+    values = {
+        "operatore": str(notification.payload.get("operatore") or ""),
+        "testo": str(notification.payload.get("testo") or ""),
+        "data": notification.created_at.astimezone(ROME).strftime("%d/%m/%Y alle %H:%M"),
+    }
+    paragraph = fill(texts["callback_answer"]["testo"], values, fold=False).strip()
+    body = "\n\n".join([texts["saluto"], paragraph, fill(texts["chiusura"], values, fold=False)])
+    return _message(texts["callback_answer"]["oggetto"], body, to, sender, notification.id)
 
 
 def _write_eml(message: EmailMessage, notification_id: int, directory: Path) -> Path:
@@ -122,9 +121,10 @@ def _send_smtp(message: EmailMessage, settings: EmailSettings) -> None:
 def send_status_email(
     notification: Notification, ticket_email: str, settings: EmailSettings | None = None
 ) -> str:
-    """Sends (or files as .eml) the e-mail of one status change; returns a receipt."""
+    """Sends (or files as .eml) the e-mail of one notice; returns a receipt."""
     config = settings or load_email_settings()
-    message = status_email(notification, ticket_email, config.sender)
+    build = callback_email if notification.kind == CALLBACK_ANSWER else status_email
+    message = build(notification, ticket_email, config.sender)
     if not config.host:
         path = _write_eml(message, notification.id, config.outbox_dir)
         return f"file:{path.name}"
@@ -140,6 +140,17 @@ def ticket_email(ticket_id: int) -> str | None:
         return ticket.email if ticket else None
 
 
+def recipient(notification: Notification) -> str | None:
+    """The ticket's address for a status change; the one the doctor gave for a callback."""
+    if notification.kind == CALLBACK_ANSWER:
+        from bot.handoff.models import Handoff
+
+        with UnitOfWork() as uow:
+            handoff = uow.session.get(Handoff, int(notification.payload.get("handoff_id") or 0))
+            return handoff.reply_email if handoff else None
+    return ticket_email(notification.ticket_id) if notification.ticket_id else None
+
+
 class EmailSender:
     """The notifier's sender for channel "email" (see bot/notify/registry.py)."""
 
@@ -147,9 +158,9 @@ class EmailSender:
         self.settings = settings
 
     async def send(self, notification: Notification) -> str | None:
-        address = await asyncio.to_thread(ticket_email, notification.ticket_id)
+        address = await asyncio.to_thread(recipient, notification)
         if not address:
-            raise PermanentFailure("ticket without an e-mail address")
+            raise PermanentFailure("no e-mail address for this notice")
         try:
             return await asyncio.to_thread(send_status_email, notification, address, self.settings)
         except smtplib.SMTPRecipientsRefused:

@@ -1,7 +1,9 @@
-"""Which sender delivers each outbox channel. Adding a channel is one line here.
+"""Which sender delivers each outbox channel.
 
-Each entry is "module:factory"; the factory takes the settings and returns a `Sender`, or None
-when the channel is not configured (then its notifications wait, with backoff, until it is).
+Conversation channels come from `bot.channels` (one line each): the channel's adapter, wrapped
+in the speaker that records the notice in the conversation's history first. E-mail is the
+parallel delivery of status changes and callback answers. A factory returns None when its
+channel is not configured; that channel's notifications then wait, with backoff, until it is.
 """
 
 from __future__ import annotations
@@ -9,31 +11,44 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from typing import Any
 
+from bot.channels import CHANNELS
 from bot.config import Settings
 from bot.notify.senders import Sender
+from bot.notify.speaker import ChannelAdapter, ConversationSender
+from bot.rasa_client import RasaClient
 
 logger = logging.getLogger(__name__)
 
-SENDERS: dict[str, str] = {
-    "telegram": "bot.telegram.notifications:build_sender",
-    "email": "bot.notify.email:build_sender",
-    "socketio": "bot.notify.conversation:build_socketio_sender",
-    "rest": "bot.notify.conversation:build_rest_sender",
-}
-
-Factory = Callable[[Settings], Sender | None]
+PARALLEL: dict[str, str] = {"email": "bot.notify.email:build_sender"}
 
 
-def load_factory(spec: str) -> Factory:
+def load_factory(spec: str) -> Callable[[Settings], Any]:
     module_name, _, attribute = spec.partition(":")
-    factory: Factory = getattr(importlib.import_module(module_name), attribute)
+    factory: Callable[[Settings], Any] = getattr(importlib.import_module(module_name), attribute)
     return factory
+
+
+def build_adapters(settings: Settings) -> dict[str, ChannelAdapter]:
+    """Every configured channel's adapter (for typing indicators and the speaker)."""
+    adapters: dict[str, ChannelAdapter] = {}
+    for channel in CHANNELS:
+        adapter = load_factory(channel.adapter)(settings)
+        if adapter is None:
+            logger.info("channel %s: off (not configured)", channel.name)
+        else:
+            adapters[channel.name] = adapter
+    return adapters
 
 
 def build_senders(settings: Settings, registry: dict[str, str] | None = None) -> dict[str, Sender]:
     senders: dict[str, Sender] = {}
-    for channel, spec in (SENDERS if registry is None else registry).items():
+    if registry is None:
+        for name, adapter in build_adapters(settings).items():
+            senders[name] = ConversationSender(adapter, RasaClient(settings))
+        registry = PARALLEL
+    for channel, spec in registry.items():
         sender = load_factory(spec)(settings)
         if sender is None:
             logger.info("notifications on %s: off (not configured)", channel)

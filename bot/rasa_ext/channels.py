@@ -8,28 +8,22 @@ from __future__ import annotations
 
 import inspect
 import logging
-import re
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic
 from sanic.exceptions import Forbidden
 from sanic.request import Request
 
-from bot.conversation_ids import TOKEN_HEADER, is_bridge, is_reserved
+from bot.conversation_ids import TOKEN_HEADER, is_bridge, is_reserved, is_widget, new_widget_id
 from bot.dialogue.user_text import neutralise, offered_payloads
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
-
-# The widget's session ids (= sender ids): 32 hex digits, so that a socket.io client can never
-# name another channel's conversation (the Telegram bridge's are `telegram:<chat id>`).
-WIDGET_SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 async def _payloads_offered_to(sender_id: str) -> set[str]:
@@ -78,12 +72,31 @@ class GuardedRestInput(RestInput):
 
 def widget_sessions_only(on_new_message: Handler) -> Handler:
     async def checked(message: UserMessage) -> Any:
-        if not WIDGET_SESSION_ID.match(str(message.sender_id)):
+        if not is_widget(message.sender_id):
             logger.warning("socket.io message with a session id that is not the widget's: ignored")
             return None
         return await on_new_message(message)
 
     return checked
+
+
+class WidgetOutput(SocketIOOutput):
+    """Sends what is said into a widget conversation from outside (bot/notify/speaker.py) as
+    one message with its `notice` (who wrote it, a file), instead of a bubble per paragraph."""
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        notice = message.get("notice")
+        if not isinstance(notice, dict):
+            await super().send_response(recipient_id, message)
+            return
+        payload: dict[str, Any] = {"text": message.get("text") or "", "notice": notice}
+        buttons = message.get("buttons") or []
+        if buttons:
+            payload["quick_replies"] = [
+                {"content_type": "text", "title": b["title"], "payload": b["payload"]}
+                for b in buttons
+            ]
+        await self._send_message(recipient_id, payload)
 
 
 class GuardedSocketIOInput(SocketIOInput):
@@ -92,6 +105,11 @@ class GuardedSocketIOInput(SocketIOInput):
     @classmethod
     def name(cls) -> str:
         return "socketio"
+
+    def get_output_channel(self) -> OutputChannel | None:
+        if self.sio is None:
+            return None
+        return WidgetOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         blueprint = super().blueprint(guard(widget_sessions_only(on_new_message)))
@@ -104,7 +122,7 @@ class GuardedSocketIOInput(SocketIOInput):
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: dict[str, Any] | None) -> None:
             requested = str((data or {}).get("session_id") or "")
-            session_id = requested if WIDGET_SESSION_ID.match(requested) else uuid.uuid4().hex
+            session_id = requested if is_widget(requested) else new_widget_id()
             if self.session_persistence:
                 joined = sio.enter_room(sid, session_id, namespace=self.namespace)
                 if inspect.isawaitable(joined):

@@ -10,6 +10,9 @@ messages of this chat still waiting for Rasa?), then exactly one handler:
   by the chosen option, so it cannot be clicked twice.
 - documents and photos: checked and stored by the upload use case; the bot's replies come back.
 - voice, video, stickers, contacts, locations: what the bot can take instead.
+
+While an operator has the conversation (bot/handoff) the bot is paused: texts and files reach
+the operator, and silence from Rasa is not an error.
 """
 
 from __future__ import annotations
@@ -37,14 +40,16 @@ from telegram.ext import (
 
 from bot.db.types import utc_now
 from bot.dialogue.user_text import neutralise
+from bot.handoff import service as handoff
 from bot.rasa_client import RasaUnavailable
 from bot.telegram import texts
-from bot.telegram.conversation import RasaGateway, Replies, sender_id
+from bot.telegram.conversation import RasaGateway, Replies, conversation_of
 from bot.telegram.files import FileRefused, download, incoming_file
 from bot.telegram.processor import PerChatProcessor
 from bot.telegram.replies import send_replies, send_text
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.store import BridgeStore, KeptUpdate
+from bot.tickets import UnitOfWork
 from bot.uploads import receive_upload
 
 logger = logging.getLogger(__name__)
@@ -175,9 +180,11 @@ class Bridge:
 
         async def upload() -> Replies:
             outcome = await receive_upload(
-                self.rasa.rasa, sender_id(chat_id), data, incoming.name, None
+                self.rasa.rasa, conversation_of(chat_id), data, incoming.name, None
             )
             replies = list(outcome.messages)
+            if not replies and outcome.accepted and await self._with_operator(chat_id):
+                replies = [{"text": texts.text("file_all_operatore")}]
             if not replies:  # the conversation said nothing: at least the check's verdict
                 notes = outcome.problems or outcome.warnings
                 replies = [{"text": note["message"]} for note in notes]
@@ -231,7 +238,10 @@ class Bridge:
             logger.warning("Rasa unavailable (%s): update %s kept", error, update.update_id)
             await self.keep(update, context)
             return
-        if not replies:  # Rasa answered, but an action failed (action server down?)
+        if not replies:
+            if await self._with_operator(chat_id):
+                return  # the bot is paused: an operator reads it in the console and answers
+            # Rasa answered, but an action failed (action server down?)
             await send_text(context.bot, chat_id, texts.text("servizio_non_disponibile_riprova"))
             return
         await send_replies(context.bot, self.store, chat_id, replies)
@@ -315,6 +325,11 @@ class Bridge:
             rounds += 1
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=self.settings.retry_seconds)
+
+    async def _with_operator(self, chat_id: int) -> bool:
+        return await asyncio.to_thread(
+            handoff.is_with_operator, UnitOfWork(), conversation_of(chat_id)
+        )
 
     def _first_of_album(self, message: object, context: Context) -> bool:
         """One legibility tip per album of photos, not one per photo."""

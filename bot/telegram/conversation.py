@@ -12,26 +12,18 @@ from typing import Any
 
 import httpx
 
+from bot.conversation_ids import of_bridge
 from bot.rasa_client import RasaClient, RasaUnavailable
 
-SENDER_PREFIX = "telegram:"
-METADATA = {"channel": "telegram"}
+CHANNEL = "telegram"
+METADATA = {"channel": CHANNEL}
 
 Replies = list[dict[str, Any]]
 
 
-def sender_id(chat_id: int) -> str:
-    return f"{SENDER_PREFIX}{chat_id}"
-
-
-def chat_id_of(conversation_id: str) -> int | None:
-    """The chat of a `telegram:<chat_id>` conversation; None for anything else."""
-    if not conversation_id.startswith(SENDER_PREFIX):
-        return None
-    try:
-        return int(conversation_id[len(SENDER_PREFIX) :])
-    except ValueError:
-        return None
+def conversation_of(chat_id: int) -> str:
+    """The conversation of a Telegram chat (`telegram:<chat_id>`, see bot.conversation_ids)."""
+    return of_bridge(CHANNEL, chat_id)
 
 
 class RasaGateway:
@@ -41,12 +33,12 @@ class RasaGateway:
         self.rasa = rasa
 
     async def say(self, chat_id: int, text: str) -> Replies:
-        return await self.rasa.send_text(sender_id(chat_id), text, METADATA)
+        return await self.rasa.send_text(conversation_of(chat_id), text, METADATA)
 
     async def trigger(self, chat_id: int, intent: str, fallback_text: str) -> Replies:
         """Triggers an intent; a model that does not know it gets the words instead."""
         try:
-            return await self.rasa.trigger_intent(sender_id(chat_id), intent)
+            return await self.rasa.trigger_intent(conversation_of(chat_id), intent)
         except httpx.HTTPStatusError as error:
             if error.response.status_code not in (400, 404):
                 raise RasaUnavailable(f"HTTP {error.response.status_code}") from error

@@ -21,6 +21,7 @@ from bot.tickets.outbox import (
     claim_notifications,
     mark_notification_failed,
     mark_notification_sent,
+    say,
 )
 from bot.tickets.queries import (
     find_ticket_for_requester,
@@ -59,5 +60,6 @@ __all__ = [
     "mark_notification_sent",
     "missing_documents",
     "parse_ticket_number",
+    "say",
     "tickets_for_conversation",
 ]

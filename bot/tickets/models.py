@@ -123,7 +123,11 @@ class StatusEvent(Base):
 
 
 class OutboxMessage(Base):
-    """A notification to deliver after commit, in order per (channel, conversation)."""
+    """Something to say into a conversation after commit, in order per (channel, conversation).
+
+    Written by `outbox.say` only: status changes (with their ticket), hand-off notices and
+    operators' messages (without one). `kind` names the notice (bot/notify/notices.yml).
+    """
 
     __tablename__ = "outbox"
     __table_args__ = (
@@ -132,7 +136,7 @@ class OutboxMessage(Base):
     )
 
     id = Column(Integer, primary_key=True)
-    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=True, index=True)
     channel = Column(String(32), nullable=False)
     conversation_id = Column(String(255), nullable=False)
     kind = Column(String(32), nullable=False)

@@ -1,4 +1,10 @@
-"""Delivering status notifications: claim, send, then mark sent or failed.
+"""The outbox: what is said into a conversation, queued by `say`, delivered by the notifier.
+
+`say(uow, conversation_id, channel, kind, values)` is the one way anything outside the dialogue
+speaks to a doctor (a status change, an operator's message, a hand-off notice): a row written
+in the caller's transaction, so it goes out only if the change it reports was committed.
+
+Delivering: claim, send, then mark sent or failed.
 
 A notifier loop (any number of processes):
 
@@ -40,13 +46,39 @@ _MAX_ERROR_LENGTH = 1000
 @dataclass(frozen=True)
 class Notification:
     id: int
-    ticket_id: int
+    ticket_id: int | None
     channel: str
     conversation_id: str
     kind: str
     payload: dict[str, Any]
     attempts: int
     created_at: datetime
+
+
+def say(
+    uow: UnitOfWork,
+    conversation_id: str,
+    channel: str,
+    kind: str,
+    values: dict[str, Any],
+    *,
+    ticket_id: int | None = None,
+    now: datetime | None = None,
+) -> OutboxMessage:
+    """Queues one notice for the conversation on `channel`, inside the caller's transaction."""
+    moment = now or utc_now()
+    message = OutboxMessage(
+        ticket_id=ticket_id,
+        channel=channel,
+        conversation_id=conversation_id,
+        kind=kind,
+        payload=json.dumps(values, ensure_ascii=False),
+        created_at=moment,
+        attempts=0,
+        next_attempt_at=moment,
+    )
+    uow.outbox.add(message)
+    return message
 
 
 def claim_notifications(

@@ -7,13 +7,13 @@ for the doctor's e-mail address (channel "email").
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from bot.db.types import utc_now
 from bot.tickets.errors import NoNewAttachments, TicketNotFound
-from bot.tickets.models import OutboxMessage, StatusEvent, Ticket
+from bot.tickets.models import StatusEvent, Ticket
 from bot.tickets.numbers import parse_ticket_number
+from bot.tickets.outbox import say
 from bot.tickets.statuses import check_staff_transition, resubmission_target
 from bot.tickets.texts import document_label, ticket_texts
 from bot.tickets.unit_of_work import UnitOfWork
@@ -136,17 +136,14 @@ def _record_change(
         "occurred_at": now.isoformat(),
     }
     for channel in dict.fromkeys(channels or (ticket.channel,)):
-        uow.outbox.add(
-            OutboxMessage(
-                ticket_id=ticket.id,
-                channel=channel,
-                conversation_id=ticket.conversation_id,
-                kind=STATUS_CHANGED,
-                payload=json.dumps(payload, ensure_ascii=False),
-                created_at=now,
-                attempts=0,
-                next_attempt_at=now,
-            )
+        say(
+            uow,
+            ticket.conversation_id,
+            channel,
+            STATUS_CHANGED,
+            payload,
+            ticket_id=ticket.id,
+            now=now,
         )
     uow.flush()
     return StatusChange(

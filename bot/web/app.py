@@ -7,18 +7,24 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from bot.config import get_settings
+from bot.notify.registry import build_adapters
 from bot.rasa_client import RasaClient
-from bot.web import uploads, widget
+from bot.web import handoff, uploads, widget
 from bot.web.console.routes import router as console_router
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.rasa = RasaClient()
+    # Each channel's adapter: the console shows "sta scrivendo" on the doctor's channel.
+    app.state.channels = build_adapters(get_settings())
     try:
         yield
     finally:
         await app.state.rasa.aclose()
+        for adapter in app.state.channels.values():
+            await adapter.aclose()
 
 
 def create_app() -> FastAPI:
@@ -29,6 +35,7 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     app.include_router(uploads.router)
+    app.include_router(handoff.router)  # the doctor's side of a hand-off
     widget.install(app)  # widget bundle, /demo, history; CORS for embedding sites
     app.include_router(console_router)  # staff console under /staff
     return app

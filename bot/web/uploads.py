@@ -6,20 +6,17 @@ parameters. The answer carries the check results and the bot's replies.
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot.config import get_settings
-from bot.conversation_ids import TOKEN_HEADER, is_bridge, is_reserved
+from bot.conversation_ids import TOKEN_HEADER, is_bridge, is_reserved, is_valid
 from bot.intake import PURPOSES
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.uploads import receive_upload
 from bot.web.texts import message
 
 router = APIRouter()
-SENDER = re.compile(r"^[A-Za-z0-9:_.@-]{1,128}$")
 
 
 def _error(status: int, code: str, **params: object) -> JSONResponse:
@@ -41,14 +38,14 @@ async def _read_bounded(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-@router.post("/api/conversations/{sender}/uploads")
+@router.post("/api/conversations/{conversation_id}/uploads")
 async def upload(
-    sender: str, request: Request, purpose: str | None = None, filename: str | None = None
+    conversation_id: str, request: Request, purpose: str | None = None, filename: str | None = None
 ) -> JSONResponse:
     settings = get_settings()
-    if not SENDER.match(sender):
+    if not is_valid(conversation_id):
         return _error(400, "conversazione_non_valida")
-    if is_reserved(sender) and not is_bridge(request.headers.get(TOKEN_HEADER)):
+    if is_reserved(conversation_id) and not is_bridge(request.headers.get(TOKEN_HEADER)):
         return _error(403, "conversazione_riservata")
     if purpose is not None and purpose not in PURPOSES:
         return _error(400, "scopo_non_valido")
@@ -59,7 +56,7 @@ async def upload(
         return _error(400, "file_vuoto")
     rasa: RasaClient = request.app.state.rasa
     try:
-        outcome = await receive_upload(rasa, sender, data, filename, purpose)
+        outcome = await receive_upload(rasa, conversation_id, data, filename, purpose)
     except RasaUnavailable:
         return _error(503, "servizio_non_disponibile")
     return JSONResponse(outcome.as_dict(), status_code=200 if outcome.accepted else 422)

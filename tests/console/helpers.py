@@ -131,6 +131,24 @@ class Conversation:
         data = {"buttons": [{"title": b, "payload": f"/{b}"} for b in buttons or []]}
         return self.action("utter_x")._add("bot", {"text": text, "data": data})
 
+    def slot(self, name: str, value: Any) -> Conversation:
+        return self._add("slot", {"name": name, "value": value})
+
+    def external(self, intent: str, **entities: Any) -> Conversation:
+        """An event pushed through Rasa's API (an upload, ...), as Rasa records it."""
+        parse = {
+            "text": f"EXTERNAL: {intent}",
+            "intent": {"name": intent, "confidence": 1.0},
+            "entities": [{"entity": k, "value": v} for k, v in entities.items()],
+        }
+        return self._add(
+            "user", {"text": f"EXTERNAL: {intent}", "parse_data": parse}, intent_name=intent
+        )
+
+    def notice(self, text: str, **notice: Any) -> Conversation:
+        """A bot message said from outside the dialogue (bot/notify/speaker.py)."""
+        return self._add("bot", {"text": text, "data": {}, "metadata": {"notice": notice}})
+
     def save(self) -> None:
         with _engine(self.url) as engine, engine.begin() as connection:
             connection.execute(insert(EVENTS), self.rows)

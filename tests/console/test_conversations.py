@@ -71,7 +71,7 @@ def test_the_transcript_shows_intents_confidence_replies_and_user_html_as_text(c
     page = client.get("/staff/conversazioni/conv-lost").text
     assert HOSTILE not in page
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;&lt;b&gt;grassetto&lt;/b&gt;" in page
-    assert "nlu_fallback" in page and "0.21" in page and "action_fallback" in page
+    assert "nlu_fallback" in page and "0,21" in page and "action_fallback" in page
     assert "Non ho capito." in page
     ok = client.get("/staff/conversazioni/conv-ok").text
     assert "Sì" in ok and "has_strong_credentials" in ok
@@ -145,7 +145,8 @@ def test_the_dashboard_draws_svg_charts_and_the_misunderstood_messages(client, c
     make_user("op", "operatore")
     login(client, "op")
     page = client.get("/staff/cruscotto").text
-    assert page.count("<svg") == 2 and "<rect" in page
-    assert "50.0 %" in page  # one conversation of two reached a ticket; 2 of 4 turns not understood
+    assert page.count("<svg") == 3 and "<rect" in page
+    assert "50,0 %" in page  # one conversation of two reached a ticket; 2 of 4 turns not understood
+    assert "(1 decisa)" in page  # Italian numbers, singular and plural
     assert "voglio la pizza" in page
     assert "&lt;b&gt;grassetto&lt;/b&gt;" in page

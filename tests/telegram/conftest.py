@@ -41,6 +41,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             "TELEGRAM_RETRY_SECONDS": "1",
             "NOTIFY_POLL_SECONDS": "0.3",
             "MAX_UPLOAD_BYTES": str(2 * 1024 * 1024),
+            "HANDOFF_HOURS": "sempre",  # operators in service whenever the tests run
         },
     )
     servers.start()

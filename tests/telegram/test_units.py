@@ -21,7 +21,6 @@ from bot.db.schema import include_name
 from bot.notify.deliveries import Deliveries
 from bot.notify.worker import Notifier
 from bot.telegram.formatting import chunks, to_html
-from bot.telegram.notifications import status_message
 from bot.telegram.processor import PerChatProcessor
 from bot.telegram.redact import MASK, TokenRedactingFilter
 from bot.telegram.store import BridgeStore
@@ -152,21 +151,6 @@ async def test_a_notification_with_a_receipt_is_not_sent_again(db_url: str) -> N
     )
     assert await notifier.deliver(notification)
     assert sender.sent == []
-
-
-def test_the_status_message_says_what_changed_why_and_what_next() -> None:
-    text = status_message(
-        {
-            "number": "2025-000001",
-            "from_status": "in_lavorazione",
-            "to_status": "respinta",
-            "reason": "Dati diversi dal documento.",
-            "occurred_at": "2025-01-01T10:00:00",
-        }
-    )
-    assert "2025-000001" in text and "Respinta" in text and "In lavorazione" in text
-    assert "Dati diversi dal documento." in text
-    assert "inviarmeli di nuovo" in text
 
 
 def test_the_token_is_masked_in_log_records() -> None:

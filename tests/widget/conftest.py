@@ -44,6 +44,9 @@ def servers(
     proxy.start()
     # Browsers reach Rasa's socket.io through the proxy, which a test can cut.
     bot.extra_env["WIDGET_SOCKET_URL"] = proxy.url
+    # Operators are in service whenever the tests run; the notifier delivers at once.
+    bot.extra_env["HANDOFF_HOURS"] = "sempre"
+    bot.extra_env["NOTIFY_POLL_SECONDS"] = "0.3"
     bot.start()
     try:
         yield bot, proxy
@@ -102,6 +105,20 @@ class RasaApi:
             f"{self.url}/conversations/{sender}/trigger_intent",
             params={"token": self.token, "output_channel": output_channel},
             json={"name": intent},
+            timeout=60,
+        )
+        response.raise_for_status()
+
+    def say(self, sender: str, text: str) -> None:
+        """A bot message said from outside, recorded and pushed as the notifier's speaker does."""
+        response = httpx.post(
+            f"{self.url}/conversations/{sender}/tracker/events",
+            params={
+                "token": self.token,
+                "output_channel": "socketio",
+                "execute_side_effects": "true",
+            },
+            json=[{"event": "bot", "text": text}],
             timeout=60,
         )
         response.raise_for_status()

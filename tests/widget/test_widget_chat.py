@@ -6,8 +6,12 @@ import re
 
 from playwright.sync_api import expect
 
+from bot.tickets import change_status, file_ticket
+from tests.e2e.servers import BotServers
+from tests.tickets.conftest import build_request, store_documents
 from tests.widget.chat import BOT, PANEL, UPLOADS, USER, ChatPage
 from tests.widget.conftest import RasaApi
+from tests.widget.proxy import CuttableProxy
 
 
 def _greet(chat: ChatPage) -> None:
@@ -97,16 +101,30 @@ def test_bot_text_with_html_and_unsafe_links_is_shown_as_text(chat: ChatPage) ->
     assert chat.page.evaluate("window.__pwned") is None
 
 
-def test_a_status_notice_is_shown_when_it_arrives(chat: ChatPage, rasa_api: RasaApi) -> None:
+def test_a_status_change_arrives_as_a_notice_while_the_chat_is_closed(
+    chat: ChatPage, servers: tuple[BotServers, CuttableProxy]
+) -> None:
     _greet(chat)
     chat.page.locator("button.launcher").click()  # closed: the notice shows on the bubble
-    rasa_api.trigger_intent(chat.session_id(), "greet", output_channel="socketio")
-    expect(chat.page.locator(".badge")).to_be_visible(timeout=60_000)
-    expect(chat.page.locator(".toast")).to_be_visible()
+    bot = servers[0]
+    conversation = chat.session_id()
+    uow = bot.unit_of_work()
+    store_documents(uow, conversation, bot.var_dir / "files")
+    filed = file_ticket(uow, build_request(conversation, channel="socketio"), f"key-{conversation}")
+    change_status(uow, filed.number, "da_integrare", "staff", "Manca il retro del documento.")
+    expect(chat.page.locator(".badge")).to_have_text("1", timeout=60_000)
+    expect(chat.page.locator("button.launcher")).to_have_attribute(
+        "aria-label", re.compile(r"\(1 nuovo messaggio\)")
+    )
+    expect(chat.page.locator(".toast")).to_contain_text("Aggiornamento sulla sua richiesta")
     chat.screenshot("5-notice-closed")
     chat.open()
-    expect(chat.page.locator(".bubble.notice").last).to_be_visible()
+    notice = chat.page.locator(".bubble.notice").last
+    expect(notice).to_contain_text(filed.number)
+    expect(notice).to_contain_text("Manca il retro del documento.")
     expect(chat.page.locator(".badge")).to_be_hidden()
+    chat.page.reload()  # the notice is in the conversation's history, as a notice
+    expect(chat.page.locator(".bubble.notice").filter(has_text=filed.number)).to_be_visible()
 
 
 def test_new_conversation_forgets_the_old_one_in_this_browser(chat: ChatPage) -> None:
@@ -114,9 +132,39 @@ def test_new_conversation_forgets_the_old_one_in_this_browser(chat: ChatPage) ->
     old = chat.session_id()
     chat.page.once("dialog", lambda dialog: dialog.accept())
     chat.page.get_by_role("button", name="Nuova conversazione").click()
-    expect(chat.page.locator(".empty")).to_be_visible()
-    expect(chat.page.locator(".row")).to_have_count(0)
+    expect(chat.page.locator(USER)).to_have_count(0)
     assert chat.session_id() != old
+    # The new conversation opens with the first question and its buttons, at once.
+    chat.bot_says("credenziali")
+    expect(chat.quick_reply(re.compile("CNS"))).to_be_visible()
     chat.wait_online()
     chat.page.reload()
-    expect(chat.page.locator(".empty")).to_be_visible()
+    expect(chat.page.locator(USER)).to_have_count(0)
+
+
+def test_opening_the_chat_shows_the_first_question_with_its_buttons(chat: ChatPage) -> None:
+    chat.goto().open()
+    chat.bot_says("credenziali")
+    expect(chat.quick_reply(re.compile("CNS"))).to_be_visible()
+    expect(chat.page.locator(USER)).to_have_count(0)  # nothing to tap first
+    chat.quick_reply(re.compile("Nessuna")).click()
+    chat.bot_says("registrazione-utente-generico")
+
+
+def test_the_options_of_a_message_stay_when_another_message_follows(
+    chat: ChatPage, rasa_api: RasaApi
+) -> None:
+    chat.goto().open()
+    chat.bot_says("credenziali")
+    expect(chat.quick_reply(re.compile("CNS"))).to_be_visible()
+    rasa_api.say(chat.session_id(), "Un messaggio che arriva subito dopo.")
+    chat.bot_says("arriva subito dopo")
+    expect(chat.quick_reply(re.compile("CNS"))).to_be_visible()  # still there
+    chat.send("grazie")
+    expect(chat.page.locator(".quick button")).to_have_count(0)  # until the doctor writes
+
+
+def test_choosing_a_file_says_to_press_send(chat: ChatPage) -> None:
+    chat.goto().open()
+    chat.attach("modulo.pdf", b"%PDF-1.4 finto", "application/pdf")
+    expect(chat.page.locator(".tray .tray-hint")).to_have_text("Premere Invia per mandare il file.")

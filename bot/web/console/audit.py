@@ -1,4 +1,5 @@
-"""The audit log: every view and download of an attachment, and every export, with who and where."""
+"""The audit log: every view and download of an attachment, every export, and every step of an
+operator in a hand-off, with who and where."""
 
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ from bot.web.console.models import AuditEntry
 ATTACHMENT_VIEWED = "allegato_visualizzato"
 ATTACHMENT_DOWNLOADED = "allegato_scaricato"
 TICKET_EXPORTED = "richiesta_esportata"
+# Every step an operator takes in a hand-off (the doctor's steps are in handoff_events).
+HANDOFF_TAKEN = "assistenza_presa"
+HANDOFF_VIEWED = "assistenza_vista"
+HANDOFF_MESSAGE = "assistenza_messaggio"
+HANDOFF_FILE = "assistenza_file"
+HANDOFF_NOTE = "assistenza_nota"
+HANDOFF_RESOLVED = "assistenza_restituita"
+CALLBACK_ANSWERED = "richiamata_evasa"
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, case, inspect, select
 from sqlalchemy.orm import Session
 
-from bot.tickets.models import Ticket
+from bot.conversation_ids import channel_of
+from bot.tickets.models import Attachment, Ticket
 from bot.web.console.models import ConversationReview, ConversationTag, TrainingExample
-from bot.web.console.ticket_queries import day_start
+from bot.web.console.ticket_queries import check_summary, day_start
 
 # Rasa's table, declared on its own MetaData so that our migrations never see it.
 EVENTS = Table(
@@ -35,6 +36,7 @@ FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
 FALLBACK_INTENT = "nlu_fallback"
 HIDDEN_ACTIONS = frozenset({"action_listen", "action_session_start"})
 PAGE_SIZE = 25
+EXTERNAL_PREFIX = "EXTERNAL: "
 
 
 def _when(timestamp: float | None) -> datetime | None:
@@ -56,11 +58,12 @@ class UserTurn:
     intent: str | None
     confidence: float | None
     misunderstood: bool = False
+    answer: bool = False  # the answer to a form's question
 
 
 @dataclass
 class ConversationSummary:
-    sender_id: str
+    conversation_id: str
     channel: str = ""
     started: datetime | None = None
     last: datetime | None = None
@@ -75,7 +78,9 @@ class ConversationSummary:
 
     def low_confidence(self, threshold: float) -> int:
         return sum(
-            1 for turn in self.turns if turn.confidence is not None and turn.confidence < threshold
+            1
+            for turn in self.turns
+            if not turn.answer and turn.confidence is not None and turn.confidence < threshold
         )
 
     @property
@@ -106,20 +111,35 @@ def summaries(
             EVENTS.c.timestamp,
             EVENTS.c.intent_name,
             EVENTS.c.action_name,
-            case((EVENTS.c.type_name == "user", EVENTS.c.data), else_=None),
+            case((EVENTS.c.type_name.in_(("user", "slot")), EVENTS.c.data), else_=None),
         )
-        .where(EVENTS.c.type_name.in_(("user", "action", "bot")), *conditions)
+        .where(EVENTS.c.type_name.in_(("user", "action", "bot", "slot")), *conditions)
         .order_by(EVENTS.c.id)
     ).all()
     found: dict[str, ConversationSummary] = {}
     last_turn: dict[str, UserTurn] = {}
+    requested: dict[str, str | None] = {}
+    asked: dict[str, str | None] = {}
     for event_id, sender, kind, timestamp, intent, action, raw in rows:
         summary = found.setdefault(sender, ConversationSummary(sender))
         moment = _when(timestamp)
         summary.started = summary.started or moment
         summary.last = moment or summary.last
+        if kind == "slot":
+            data = _json(raw)
+            name, value = data.get("name"), data.get("value")
+            if name == "requested_slot":
+                requested[sender] = value if isinstance(value, str) else None
+            elif sender in last_turn and asked.get(sender) == name and value is not None:
+                last_turn[sender].misunderstood = False  # the form took it as its answer
+                last_turn[sender].answer = True
+            continue
         if kind == "user":
             data = _json(raw)
+            summary.channel = summary.channel or str(data.get("input_channel") or "")
+            if str(data.get("text") or "").startswith(EXTERNAL_PREFIX):
+                last_turn.pop(sender, None)  # an upload or a notice, not a typed message
+                continue
             parsed = data.get("parse_data") or {}
             confidence = (parsed.get("intent") or {}).get("confidence")
             turn = UserTurn(
@@ -131,9 +151,11 @@ def summaries(
             )
             summary.turns.append(turn)
             last_turn[sender] = turn
-            summary.channel = summary.channel or str(data.get("input_channel") or "")
+            asked[sender] = requested.get(sender)
         elif kind == "action" and action in FALLBACK_ACTIONS and sender in last_turn:
-            last_turn[sender].misunderstood = True
+            last_turn[sender].misunderstood = not last_turn[sender].answer
+    for conversation_id, summary in found.items():
+        summary.channel = channel_of(conversation_id, summary.channel or None)
     _add_console_data(session, found)
     return sorted(
         found.values(),
@@ -152,14 +174,15 @@ def _add_console_data(session: Session, found: dict[str, ConversationSummary]) -
     ):
         tickets[sender].append(number)
     for sender, tag in session.execute(
-        select(ConversationTag.sender_id, ConversationTag.tag)
-        .where(ConversationTag.sender_id.in_(senders))
+        select(ConversationTag.conversation_id, ConversationTag.tag)
+        .where(ConversationTag.conversation_id.in_(senders))
         .order_by(ConversationTag.tag)
     ):
         found[sender].tags.append(tag)
     reviewed = session.execute(
-        select(ConversationReview.sender_id).where(
-            ConversationReview.sender_id.in_(senders), ConversationReview.reviewed_at.is_not(None)
+        select(ConversationReview.conversation_id).where(
+            ConversationReview.conversation_id.in_(senders),
+            ConversationReview.reviewed_at.is_not(None),
         )
     ).scalars()
     for sender in reviewed:
@@ -215,8 +238,16 @@ def filtered(
 
 @dataclass
 class TranscriptEntry:
+    """One line of a transcript as staff read it.
+
+    kinds: "user" (typed or a button), "answer" (the answer to a form's question, never "non
+    capito"), "file" (an upload, with its name, kind and check result), "bot", "notice" (said
+    from outside: a status change, the hand-off), "operator" (an operator's message or file),
+    "event" (the bot paused or resumed, a chat opened) and "action".
+    """
+
     event_id: int
-    kind: str  # "user", "bot", "action"
+    kind: str
     at: datetime | None
     text: str = ""
     intent: str | None = None
@@ -225,11 +256,15 @@ class TranscriptEntry:
     buttons: list[str] = field(default_factory=list)
     action: str | None = None
     misunderstood: bool = False
+    answer_to: str | None = None  # the form's slot this message answered
+    title: str | None = None
+    author: str | None = None
+    file: dict[str, Any] | None = None  # name, purpose, accepted, checks, attachment_id, url
 
 
 @dataclass
 class Transcript:
-    sender_id: str
+    conversation_id: str
     entries: list[TranscriptEntry]
     channel: str
     tickets: list[str]
@@ -239,29 +274,105 @@ class Transcript:
     reviewed_by: str | None
     training: dict[int, str]  # event id -> intent it was sent to training data as
 
+    @property
+    def last_event_id(self) -> int:
+        return max((e.event_id for e in self.entries), default=0)
 
-def transcript(session: Session, sender_id: str) -> Transcript | None:
+
+UPLOAD_EVENTS = {"upload_received": True, "upload_rejected": False}
+EVENT_LABELS = {
+    "pause": "L'assistente è in pausa: risponde un operatore.",
+    "resume": "L'assistente risponde di nuovo.",
+}
+
+
+def _uploads(session: Session, conversation_id: str) -> list[Attachment]:
+    return list(
+        session.execute(
+            select(Attachment)
+            .where(Attachment.conversation_id == conversation_id)
+            .order_by(Attachment.id)
+        ).scalars()
+    )
+
+
+def _file_entry(row: Any, data: dict[str, Any], stored: list[Attachment]) -> TranscriptEntry:
+    """An upload: the stored file it made (in order), or the reasons it was refused."""
+    external = str(data.get("text") or "").removeprefix(EXTERNAL_PREFIX).strip()
+    accepted = UPLOAD_EVENTS[external]
+    parsed = data.get("parse_data") or {}
+    info: dict[str, Any] = {"accepted": accepted, "name": None, "purpose": None, "checks": None}
+    if accepted and stored:
+        attachment = stored.pop(0)
+        info.update(
+            name=attachment.original_name,
+            purpose=attachment.purpose,
+            attachment_id=attachment.id,
+            ticket=attachment.ticket_id,
+            type=attachment.sniffed_type,
+            size=attachment.size,
+            checks=check_summary(attachment.check_results),
+        )
+    elif not accepted:
+        info["problems"] = [
+            str(entity.get("value"))
+            for entity in parsed.get("entities") or []
+            if entity.get("entity") == "upload_problem"
+        ]
+    return TranscriptEntry(row.id, "file", _when(row.timestamp), file=info)
+
+
+def _bot_entry(row: Any, data: dict[str, Any]) -> TranscriptEntry:
+    buttons = [str(b.get("title", "")) for b in (data.get("data") or {}).get("buttons") or []]
+    entry = TranscriptEntry(row.id, "bot", _when(row.timestamp), text=str(data.get("text") or ""))
+    entry.buttons = buttons
+    notice = (data.get("metadata") or {}).get("notice")
+    if isinstance(notice, dict):
+        operator = str(notice.get("kind", "")).startswith("operator_")
+        entry.kind = "operator" if operator else "notice"
+        entry.title = notice.get("title")
+        entry.author = notice.get("author")
+        if isinstance(notice.get("file"), dict):
+            entry.file = dict(notice["file"])
+    return entry
+
+
+def transcript(session: Session, conversation_id: str) -> Transcript | None:
     if not has_events_table(session):
         return None
     rows = session.execute(
-        select(EVENTS).where(EVENTS.c.sender_id == sender_id).order_by(EVENTS.c.id)
+        select(EVENTS).where(EVENTS.c.sender_id == conversation_id).order_by(EVENTS.c.id)
     ).all()
     if not rows:
         return None
+    stored = [a for a in _uploads(session, conversation_id) if a.accepted]
     entries: list[TranscriptEntry] = []
     channel = ""
     last_user: TranscriptEntry | None = None
+    requested: str | None = None  # the form's question at the time of each message
+    asked: str | None = None  # ... when the latest user message arrived
     for row in rows:
         data = _json(row.data)
         moment = _when(row.timestamp)
         if row.type_name == "user":
+            text = str(data.get("text") or "")
+            channel = channel or str(data.get("input_channel") or "")
+            external = text.removeprefix(EXTERNAL_PREFIX).strip()
+            if text.startswith(EXTERNAL_PREFIX) and external in UPLOAD_EVENTS:
+                entries.append(_file_entry(row, data, stored))
+                last_user, asked = None, None
+                continue
+            if text.startswith(EXTERNAL_PREFIX):
+                entries.append(TranscriptEntry(row.id, "event", moment, text=external))
+                last_user, asked = None, None
+                continue
             parsed = data.get("parse_data") or {}
             intent = parsed.get("intent") or {}
             entry = TranscriptEntry(
                 event_id=row.id,
                 kind="user",
                 at=moment,
-                text=str(data.get("text") or ""),
+                text=text,
                 intent=row.intent_name or intent.get("name"),
                 confidence=intent.get("confidence"),
                 ranking=[
@@ -271,40 +382,50 @@ def transcript(session: Session, sender_id: str) -> Transcript | None:
                 ],
                 misunderstood=row.intent_name == FALLBACK_INTENT,
             )
-            channel = channel or str(data.get("input_channel") or "")
-            last_user = entry
+            last_user, asked = entry, requested
             entries.append(entry)
-        elif row.type_name == "bot":
-            buttons = [
-                str(b.get("title", "")) for b in (data.get("data") or {}).get("buttons") or []
-            ]
-            entries.append(
-                TranscriptEntry(
-                    row.id, "bot", moment, text=str(data.get("text") or ""), buttons=buttons
+        elif row.type_name == "slot":
+            name, value = data.get("name"), data.get("value")
+            if name == "requested_slot":
+                requested = value if isinstance(value, str) else None
+            elif last_user is not None and asked and name == asked and value is not None:
+                # The form took this message as its answer: not a misunderstanding.
+                last_user.kind, last_user.answer_to, last_user.misunderstood = (
+                    "answer",
+                    asked,
+                    False,
                 )
+        elif row.type_name == "bot":
+            entries.append(_bot_entry(row, data))
+        elif row.type_name in EVENT_LABELS:
+            entries.append(
+                TranscriptEntry(row.id, "event", moment, text=EVENT_LABELS[row.type_name])
             )
         elif row.type_name == "action" and row.action_name not in HIDDEN_ACTIONS:
-            if row.action_name in FALLBACK_ACTIONS and last_user is not None:
+            fallback = row.action_name in FALLBACK_ACTIONS
+            if fallback and last_user is not None and last_user.kind == "user":
                 last_user.misunderstood = True
             entries.append(TranscriptEntry(row.id, "action", moment, action=row.action_name))
-    review = session.get(ConversationReview, sender_id)
+    review = session.get(ConversationReview, conversation_id)
     tags = session.execute(
         select(ConversationTag.tag)
-        .where(ConversationTag.sender_id == sender_id)
+        .where(ConversationTag.conversation_id == conversation_id)
         .order_by(ConversationTag.tag)
     ).scalars()
     numbers = session.execute(
-        select(Ticket.number).where(Ticket.conversation_id == sender_id).order_by(Ticket.number)
+        select(Ticket.number)
+        .where(Ticket.conversation_id == conversation_id)
+        .order_by(Ticket.number)
     ).scalars()
     training = session.execute(
         select(TrainingExample.event_id, TrainingExample.intent).where(
-            TrainingExample.sender_id == sender_id
+            TrainingExample.conversation_id == conversation_id
         )
     ).all()
     return Transcript(
-        sender_id=sender_id,
+        conversation_id=conversation_id,
         entries=entries,
-        channel=channel,
+        channel=channel_of(conversation_id, channel or None),
         tickets=list(numbers),
         tags=list(tags),
         note=review.note or "" if review else "",
@@ -314,11 +435,13 @@ def transcript(session: Session, sender_id: str) -> Transcript | None:
     )
 
 
-def user_message(session: Session, sender_id: str, event_id: int) -> str | None:
+def user_message(session: Session, conversation_id: str, event_id: int) -> str | None:
     """The text of one user message of the conversation, read from the tracker store."""
     row = session.execute(
         select(EVENTS.c.data).where(
-            EVENTS.c.id == event_id, EVENTS.c.sender_id == sender_id, EVENTS.c.type_name == "user"
+            EVENTS.c.id == event_id,
+            EVENTS.c.sender_id == conversation_id,
+            EVENTS.c.type_name == "user",
         )
     ).first()
     return str(_json(row.data).get("text") or "") if row else None

@@ -1,5 +1,6 @@
 """The numbers on the dashboard: requests per status and per day, time to a decision, how many
-conversations reached a request, how often the assistant did not understand, and what."""
+conversations reached a request, how often the assistant did not understand, and what; the
+hand-off to a person (bot/handoff/metrics.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.handoff.metrics import HandoffMetrics, handoff_metrics
 from bot.tickets.models import StatusEvent, Ticket
 from bot.tickets.statuses import ACCOLTA, ALL_STATUSES, RESPINTA
 from bot.web.console.conversations import summaries
@@ -28,6 +30,7 @@ class Dashboard:
     user_turns: int
     misunderstood_turns: int
     most_misunderstood: list[tuple[str, int]]
+    handoff: HandoffMetrics
 
     @property
     def ticket_share(self) -> float | None:
@@ -96,4 +99,5 @@ def build_dashboard(session: Session, *, days: int = 30, today: date | None = No
         user_turns=turns,
         misunderstood_turns=wrong,
         most_misunderstood=misunderstood.most_common(10),
+        handoff=handoff_metrics(session, days=days, today=day),
     )

@@ -67,7 +67,8 @@ class AuditEntry(Base):
 class ConversationReview(Base):
     __tablename__ = "conversation_reviews"
 
-    sender_id = Column(String(255), primary_key=True)
+    # Rasa's name for the column; ours for the attribute (bot/conversation_ids.py).
+    conversation_id = Column("sender_id", String(255), primary_key=True)
     note = Column(Text, nullable=True)
     reviewed_at = Column(UtcDateTime, nullable=True)
     reviewed_by = Column(String(64), nullable=True)
@@ -81,7 +82,7 @@ class ConversationTag(Base):
     )
 
     id = Column(Integer, primary_key=True)
-    sender_id = Column(String(255), nullable=False, index=True)
+    conversation_id = Column("sender_id", String(255), nullable=False, index=True)
     tag = Column(String(50), nullable=False)
     added_by = Column(String(64), nullable=False)
     added_at = Column(UtcDateTime, nullable=False)
@@ -96,7 +97,7 @@ class TrainingExample(Base):
     )
 
     id = Column(Integer, primary_key=True)
-    sender_id = Column(String(255), nullable=False, index=True)
+    conversation_id = Column("sender_id", String(255), nullable=False, index=True)
     event_id = Column(Integer, nullable=False)
     text = Column(Text, nullable=False)
     intent = Column(String(100), nullable=False)

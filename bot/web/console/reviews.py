@@ -14,16 +14,16 @@ TAG_RE = re.compile(r"^[\w -]{1,50}$")
 MAX_NOTE = 5000
 
 
-def _review(session: Session, sender_id: str) -> ConversationReview:
-    review = session.get(ConversationReview, sender_id, with_for_update=True)
+def _review(session: Session, conversation_id: str) -> ConversationReview:
+    review = session.get(ConversationReview, conversation_id, with_for_update=True)
     if review is None:
-        review = ConversationReview(sender_id=sender_id, updated_at=utc_now())
+        review = ConversationReview(conversation_id=conversation_id, updated_at=utc_now())
         session.add(review)
     return review
 
 
-def save_review(session: Session, sender_id: str, note: str, reviewed: bool, by: str) -> None:
-    review = _review(session, sender_id)
+def save_review(session: Session, conversation_id: str, note: str, reviewed: bool, by: str) -> None:
+    review = _review(session, conversation_id)
     review.note = note.strip()[:MAX_NOTE] or None
     if reviewed and review.reviewed_at is None:
         review.reviewed_at, review.reviewed_by = utc_now(), by
@@ -37,20 +37,24 @@ def valid_tag(tag: str) -> str | None:
     return cleaned if TAG_RE.match(cleaned) else None
 
 
-def add_tag(session: Session, sender_id: str, tag: str, by: str) -> None:
+def add_tag(session: Session, conversation_id: str, tag: str, by: str) -> None:
     exists = session.execute(
         select(ConversationTag.id).where(
-            ConversationTag.sender_id == sender_id, ConversationTag.tag == tag
+            ConversationTag.conversation_id == conversation_id, ConversationTag.tag == tag
         )
     ).first()
     if not exists:
-        session.add(ConversationTag(sender_id=sender_id, tag=tag, added_by=by, added_at=utc_now()))
+        session.add(
+            ConversationTag(
+                conversation_id=conversation_id, tag=tag, added_by=by, added_at=utc_now()
+            )
+        )
 
 
-def remove_tag(session: Session, sender_id: str, tag: str) -> None:
+def remove_tag(session: Session, conversation_id: str, tag: str) -> None:
     session.execute(
         delete(ConversationTag).where(
-            ConversationTag.sender_id == sender_id, ConversationTag.tag == tag
+            ConversationTag.conversation_id == conversation_id, ConversationTag.tag == tag
         )
     )
 

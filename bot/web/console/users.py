@@ -22,6 +22,7 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 PERMISSIONS: dict[str, frozenset[str]] = {
     "tickets": frozenset({ADMIN, OPERATORE}),
     "attachments": frozenset({ADMIN, OPERATORE}),
+    "handoff": frozenset({ADMIN, OPERATORE}),  # answer doctors who asked for a person
     "conversations": frozenset({ADMIN, OPERATORE, REVISORE}),
     "review": frozenset({ADMIN, REVISORE}),
     "dashboard": frozenset({ADMIN, OPERATORE, REVISORE}),

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.tickets.texts import document_label, status_label
-from bot.web.console import masking
+from bot.web.console import masking, numbers
 from bot.web.console.sessions import (
     CSRF_FIELD,
     SessionData,
@@ -34,6 +34,7 @@ ROME = ZoneInfo("Europe/Rome")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+        "connect-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
@@ -62,8 +63,15 @@ def environment() -> Environment:
         mask_cf=masking.mask_codice_fiscale,
         mask_email=masking.mask_email,
         mask_phone=masking.mask_phone,
+        decimal=numbers.decimal,
+        percent=numbers.percent,
+        duration=numbers.duration,
+        kilobytes=numbers.kilobytes,
+        integer=numbers.integer,
     )
-    env.globals.update(label=label, message=message, texts=texts, prefix=PREFIX)
+    env.globals.update(
+        label=label, message=message, texts=texts, prefix=PREFIX, plural=numbers.plural
+    )
     return env
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict
 
-WIDGET_CHANNEL = "socketio"
+from bot.conversation_ids import WIDGET_CHANNEL
+
 # Channels whose events may sit in a widget conversation: the widget's own, and none (events
 # pushed through Rasa's HTTP API, such as uploads, before any message of a channel).
 COMPATIBLE_CHANNELS = frozenset({WIDGET_CHANNEL, None})
@@ -33,6 +34,8 @@ class Entry(_Message, total=False):
     buttons: list[Button]
     image: str
     file: str  # an upload: "history_accepted" or "history_rejected"
+    notice: dict[str, Any]  # said from outside the dialogue (bot/notify/speaker.py)
+    status: bool  # a notice about the doctor's request
 
 
 def _buttons(data: Mapping[str, Any]) -> list[Button]:
@@ -69,6 +72,13 @@ def transcript(events: list[Mapping[str, Any]]) -> list[Entry]:
                 offered = {b["payload"]: b["title"] for b in buttons}
             if isinstance(data.get("image"), str):
                 entry["image"] = data["image"]
+            notice = (event.get("metadata") or {}).get("notice")
+            if isinstance(notice, dict) and isinstance(notice.get("kind"), str):
+                entry["notice"] = {
+                    key: notice[key] for key in ("kind", "title", "author", "file") if key in notice
+                }
+                if notice["kind"] == "status_changed":
+                    entry["status"] = True
             if text or buttons or "image" in entry:
                 entries.append(entry)
         elif kind == "user":

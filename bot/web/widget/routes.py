@@ -1,13 +1,17 @@
 """The widget's routes on the web process.
 
-GET /widget/widget.js                 the bundle (build.sh makes it)
+GET /widget/widget.js                 a small loader of the bundle below (the snippet's URL)
+GET /widget/widget.<hash>.js          the bundle (build.sh makes it): compressed, cached a year
 GET /widget/config.json               where the widget finds Rasa's socket.io, upload limit
 GET /widget/api/history/{session_id}  the transcript of a widget conversation
+POST /widget/api/start/{session_id}   a new conversation's first question (once)
+GET /widget/favicon.svg               the demo page's icon
 GET /demo                             a page with the widget embedded
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -16,6 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.config import get_settings
+from bot.conversation_ids import is_widget
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.web.texts import message
 from bot.web.widget.cors import WidgetCORSMiddleware
@@ -24,8 +29,20 @@ from bot.web.widget.settings import get_widget_settings
 
 HERE = Path(__file__).resolve().parent
 DIST = HERE / "dist"
-ASSETS = {"widget.js": "text/javascript", "widget.js.map": "application/json"}
-SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+ASSETS = {"widget.js.map": "application/json", "favicon.svg": "image/svg+xml"}
+STATIC = {"favicon.svg": HERE / "static" / "favicon.svg"}
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Precompressed by build.mjs, best first.
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+# Copies the snippet's data-* options onto the bundle's own <script> (it reads them there).
+LOADER = (
+    "(function(){{var s=document.currentScript,n=document.createElement('script');"
+    "n.src=new URL({name!r},s&&s.src?s.src:location.href).href;n.defer=true;"
+    "if(s)for(var k in s.dataset)n.dataset[k]=s.dataset[k];"
+    "(document.head||document.documentElement).appendChild(n);}})();"
+)
+BUNDLE = re.compile(r"^widget\.[0-9a-f]{12}\.js$")
+OPENING_INTENT = "greet"  # the assistant greets and asks which credentials the doctor has
 NOT_BUILT = 'console.error("Widget INAIL non compilato: eseguire bot/web/widget/build.sh");'
 
 router = APIRouter()
@@ -34,16 +51,50 @@ templates = Environment(
 )
 
 
+def bundle_name() -> str | None:
+    """The current bundle's file name (widget.<hash>.js), from the build's manifest."""
+    try:
+        name = json.loads((DIST / "manifest.json").read_text(encoding="utf-8"))["widget.js"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return str(name) if BUNDLE.match(str(name)) and (DIST / str(name)).is_file() else None
+
+
+def _bundle(name: str, accept_encoding: str) -> Response:
+    accepted = {part.split(";")[0].strip() for part in accept_encoding.lower().split(",")}
+    headers = {"Cache-Control": IMMUTABLE, "Vary": "Accept-Encoding"}
+    for encoding, suffix in ENCODINGS:
+        compressed = DIST / f"{name}{suffix}"
+        if encoding in accepted and compressed.is_file():
+            return FileResponse(
+                compressed,
+                media_type="text/javascript",
+                headers={**headers, "Content-Encoding": encoding},
+            )
+    return FileResponse(DIST / name, media_type="text/javascript", headers=headers)
+
+
 @router.get("/widget/{asset}", include_in_schema=False)
-async def widget_asset(asset: str) -> Response:
+async def widget_asset(asset: str, request: Request) -> Response:
     if asset == "config.json":
         return widget_config_response()
+    name = bundle_name()
+    if asset == "widget.js":
+        if name is None:
+            return Response(NOT_BUILT, status_code=503, media_type="text/javascript")
+        # Revalidated on every load: a new build reaches browsers at once.
+        return Response(
+            LOADER.format(name=name),
+            media_type="text/javascript",
+            headers={"Cache-Control": "no-cache"},
+        )
+    if name is not None and asset == name:
+        return _bundle(name, request.headers.get("accept-encoding", ""))
     if asset not in ASSETS:
         return Response(status_code=404)
-    path = DIST / asset
+    path = STATIC.get(asset) or DIST / asset
     if not path.is_file():
-        return Response(NOT_BUILT, status_code=503, media_type="text/javascript")
-    # Revalidated on every load (ETag): a new build reaches browsers at once.
+        return Response(status_code=404)
     return FileResponse(path, media_type=ASSETS[asset], headers={"Cache-Control": "no-cache"})
 
 
@@ -62,7 +113,7 @@ def widget_config_response() -> JSONResponse:
 
 @router.get("/widget/api/history/{session_id}")
 async def history(session_id: str, request: Request) -> JSONResponse:
-    if not SESSION_ID.match(session_id):
+    if not is_widget(session_id):
         return JSONResponse(
             {"error": "conversazione_non_valida", "message": message("conversazione_non_valida")},
             status_code=400,
@@ -79,9 +130,35 @@ async def history(session_id: str, request: Request) -> JSONResponse:
     return JSONResponse({"entries": as_json(entries)}, headers={"Cache-Control": "no-store"})
 
 
+@router.post("/widget/api/start/{session_id}")
+async def start(session_id: str, request: Request) -> JSONResponse:
+    """The assistant's first question with its buttons, as soon as a new chat is opened.
+
+    Only for a conversation the doctor has not written in yet; the replies are in its history
+    too, so every tab and a reload show them."""
+    if not is_widget(session_id):
+        return JSONResponse(
+            {"error": "conversazione_non_valida", "message": message("conversazione_non_valida")},
+            status_code=400,
+        )
+    rasa: RasaClient = request.app.state.rasa
+    try:
+        tracker = await rasa.tracker(session_id)
+        if any(e.get("event") in ("user", "bot") for e in tracker.get("events") or []):
+            return JSONResponse({"messages": []}, headers={"Cache-Control": "no-store"})
+        messages = await rasa.trigger_intent(session_id, OPENING_INTENT)
+    except RasaUnavailable:
+        return JSONResponse(
+            {"error": "servizio_non_disponibile", "message": message("servizio_non_disponibile")},
+            status_code=503,
+        )
+    return JSONResponse({"messages": messages}, headers={"Cache-Control": "no-store"})
+
+
 @router.get("/demo", response_class=HTMLResponse, include_in_schema=False)
 async def demo() -> HTMLResponse:
-    return HTMLResponse(templates.get_template("demo.html").render())
+    bundle = bundle_name() or "widget.js"
+    return HTMLResponse(templates.get_template("demo.html").render(bundle=bundle))
 
 
 def install(app: FastAPI) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from bot.web.console.lifespan import lifespan
-from bot.web.console.routes import admin, auth, conversations, dashboard, tickets
+from bot.web.console.routes import admin, auth, conversations, dashboard, handoff, tickets
 
 router = APIRouter(lifespan=lifespan)
-for area in (auth, tickets, conversations, dashboard, admin):
+for area in (auth, tickets, handoff, conversations, dashboard, admin):
     router.include_router(area.router)

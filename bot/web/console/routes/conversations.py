@@ -82,11 +82,11 @@ def conversation_list(
     )
 
 
-@router.get("/conversazioni/{sender_id}")
-def conversation(request: Request, sender_id: str, context: PageContext) -> Response:
+@router.get("/conversazioni/{conversation_id}")
+def conversation(request: Request, conversation_id: str, context: PageContext) -> Response:
     require(context, "conversations")
     with transaction() as session:
-        found = transcript(session, sender_id)
+        found = transcript(session, conversation_id)
     if found is None:
         raise HTTPException(status_code=404)
     return render(
@@ -102,71 +102,74 @@ def conversation(request: Request, sender_id: str, context: PageContext) -> Resp
     )
 
 
-def _back(request: Request, sender_id: str, context: Context, **query: str) -> Response:
-    return redirect(request, f"/conversazioni/{sender_id}", context, **query)
+def _back(request: Request, conversation_id: str, context: Context, **query: str) -> Response:
+    return redirect(request, f"/conversazioni/{conversation_id}", context, **query)
 
 
-@router.post("/conversazioni/{sender_id}/revisione")
+@router.post("/conversazioni/{conversation_id}/revisione")
 def save_review(
-    request: Request, sender_id: str, context: PageContext, form: CheckedForm
+    request: Request, conversation_id: str, context: PageContext, form: CheckedForm
 ) -> Response:
     require(context, "review")
     with transaction() as session:
         reviews.save_review(
             session,
-            sender_id,
+            conversation_id,
             form.get("nota", ""),
             form.get("revisionata") == "si",
             context.staff.username,
         )
-    return _back(request, sender_id, context, avviso="revisione_salvata")
+    return _back(request, conversation_id, context, avviso="revisione_salvata")
 
 
-@router.post("/conversazioni/{sender_id}/etichette")
-def add_tag(request: Request, sender_id: str, context: PageContext, form: CheckedForm) -> Response:
+@router.post("/conversazioni/{conversation_id}/etichette")
+def add_tag(
+    request: Request, conversation_id: str, context: PageContext, form: CheckedForm
+) -> Response:
     require(context, "review")
     tag = reviews.valid_tag(form.get("etichetta", ""))
     if tag is None:
-        return _back(request, sender_id, context, errore="tag_non_valido")
+        return _back(request, conversation_id, context, errore="tag_non_valido")
     with transaction() as session:
-        reviews.add_tag(session, sender_id, tag, context.staff.username)
-    return _back(request, sender_id, context, avviso="etichetta_aggiunta")
+        reviews.add_tag(session, conversation_id, tag, context.staff.username)
+    return _back(request, conversation_id, context, avviso="etichetta_aggiunta")
 
 
-@router.post("/conversazioni/{sender_id}/etichette/rimuovi")
+@router.post("/conversazioni/{conversation_id}/etichette/rimuovi")
 def remove_tag(
-    request: Request, sender_id: str, context: PageContext, form: CheckedForm
+    request: Request, conversation_id: str, context: PageContext, form: CheckedForm
 ) -> Response:
     require(context, "review")
     with transaction() as session:
-        reviews.remove_tag(session, sender_id, form.get("etichetta", ""))
-    return _back(request, sender_id, context, avviso="etichetta_rimossa")
+        reviews.remove_tag(session, conversation_id, form.get("etichetta", ""))
+    return _back(request, conversation_id, context, avviso="etichetta_rimossa")
 
 
-@router.post("/conversazioni/{sender_id}/training")
+@router.post("/conversazioni/{conversation_id}/training")
 def add_training_example(
-    request: Request, sender_id: str, context: PageContext, form: CheckedForm
+    request: Request, conversation_id: str, context: PageContext, form: CheckedForm
 ) -> Response:
     """The message text is read from the tracker store, never taken from the form."""
     require(context, "review")
     intent = form.get("intent", "")
     if intent not in domain_intents():
-        return _back(request, sender_id, context, errore="intent_non_valido")
+        return _back(request, conversation_id, context, errore="intent_non_valido")
     try:
         event_id = int(form.get("evento", ""))
     except ValueError:
         raise HTTPException(status_code=400) from None
     with transaction() as session:
-        text = user_message(session, sender_id, event_id)
+        text = user_message(session, conversation_id, event_id)
         if not text:
             raise HTTPException(status_code=404)
         example = session.execute(
             select(TrainingExample).where(
-                TrainingExample.sender_id == sender_id, TrainingExample.event_id == event_id
+                TrainingExample.conversation_id == conversation_id,
+                TrainingExample.event_id == event_id,
             )
         ).scalar_one_or_none()
         if example is None:
-            example = TrainingExample(sender_id=sender_id, event_id=event_id, text=text)
+            example = TrainingExample(conversation_id=conversation_id, event_id=event_id, text=text)
             session.add(example)
         example.intent, example.added_by, example.added_at = (
             intent,
@@ -174,4 +177,4 @@ def add_training_example(
             utc_now(),
         )
         add_to_review_file(context.settings.review_dir, intent, text)
-    return _back(request, sender_id, context, avviso="esempio_aggiunto")
+    return _back(request, conversation_id, context, avviso="esempio_aggiunto")

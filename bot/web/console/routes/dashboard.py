@@ -31,4 +31,8 @@ def dashboard(request: Request, context: PageContext) -> Response:
             "Richieste al giorno (ultimi 30 giorni)",
             [(day.strftime("%d/%m"), n) for day, n in data.per_day],
         ),
+        handoff_chart=bar_chart(
+            "Richieste di un operatore al giorno (ultimi 30 giorni)",
+            [(day.strftime("%d/%m"), n) for day, n in data.handoff.per_day],
+        ),
     )

@@ -2,7 +2,9 @@
 //
 // Entry: { id, from: "user" | "bot", ts (ms), text, buttons?: [{title, payload}], image?,
 //          status?: true (a notice about the doctor's request), state?: "pending" | "sending",
-//          payload? (what a clicked button sends), file?: {name, size, purpose, state, detail} }
+//          payload? (what a clicked button sends), file?: {name, size, purpose, state, detail},
+//          notice?: {kind, title?, author?, file?: {name, size, mime, url}} (said from outside
+//          the dialogue: a status change, the hand-off, an operator's message or file) }
 
 export function newId() {
   const random = globalThis.crypto?.getRandomValues
@@ -20,11 +22,16 @@ function buttonsOf(message) {
     .map((b) => ({ title: b.title, payload: b.payload }));
 }
 
-function isStatusNotice(message) {
-  const custom = message.custom || message.data?.custom || {};
-  return Boolean(
-    custom.type === "ticket_status" || custom.ticket_status || message.metadata?.ticket_status,
-  );
+function noticeOf(message) {
+  const notice = message.notice || message.metadata?.notice;
+  if (!notice || typeof notice !== "object" || typeof notice.kind !== "string") return undefined;
+  const clean = { kind: notice.kind };
+  for (const key of ["title", "author"]) if (typeof notice[key] === "string") clean[key] = notice[key];
+  const file = notice.file;
+  if (file && typeof file.url === "string" && file.url.startsWith("/api/conversations/")) {
+    clean.file = { name: String(file.name || ""), size: Number(file.size) || 0, mime: String(file.mime || ""), url: file.url };
+  }
+  return clean;
 }
 
 /**
@@ -43,13 +50,15 @@ export function botEntry(message, ts = Date.now()) {
   const buttons = buttonsOf(msg);
   if (buttons.length) entry.buttons = buttons;
   if (typeof image === "string") entry.image = image;
-  if (isStatusNotice(msg)) entry.status = true;
+  const notice = noticeOf(msg);
+  if (notice) entry.notice = notice;
+  if (notice?.kind === "status_changed") entry.status = true;
   return entry;
 }
 
 /** True when a bot entry has nothing to show (e.g. an empty custom payload). */
 export function isEmpty(entry) {
-  return !entry.text && !entry.image && !entry.buttons && !entry.file;
+  return !entry.text && !entry.image && !entry.buttons && !entry.file && !entry.notice?.file;
 }
 
 /** An entry of the server's history (GET /widget/api/history/<session>). */
@@ -58,6 +67,8 @@ export function historyEntry(item) {
   if (item.buttons?.length) entry.buttons = item.buttons;
   if (item.image) entry.image = item.image;
   if (item.status) entry.status = true;
+  const notice = noticeOf(item);
+  if (notice) entry.notice = notice;
   if (item.file) entry.file = { name: "", size: 0, purpose: "", state: item.file, detail: [] };
   return entry;
 }

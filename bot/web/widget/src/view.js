@@ -39,7 +39,8 @@ export function buildShell(doc, shadow, options, strings) {
   const closeButton = el(doc, "button", {
     type: "button", class: "icon", icon: "close", "aria-label": strings.close, title: strings.close,
   });
-  const header = el(doc, "header", {}, [
+  // A div, not <header>: the host page has its own banner landmark.
+  const header = el(doc, "div", { class: "header" }, [
     el(doc, "div", { class: "avatar presence" }, [
       el(doc, "span", { icon: "doctor", class: "glyph" }),
       el(doc, "span", { class: "dot", "aria-hidden": "true" }),
@@ -63,14 +64,18 @@ export function buildShell(doc, shadow, options, strings) {
   ]);
   const log = el(doc, "div", { class: "log", role: "log", "aria-live": "polite", "aria-labelledby": ids.title });
   const quick = el(doc, "div", { class: "quick", role: "group", "aria-label": strings.quickReplies, hidden: true });
+  const typingLabel = el(doc, "span", { class: "sr", text: strings.typing });
   const typing = el(doc, "div", { class: "typing", hidden: true }, [
-    el(doc, "span", { class: "sr", text: strings.typing }),
+    typingLabel,
     el(doc, "i", { "aria-hidden": "true" }),
     el(doc, "i", { "aria-hidden": "true" }),
     el(doc, "i", { "aria-hidden": "true" }),
   ]);
   const scroll = el(doc, "div", { class: "scroll" }, [empty, log, quick, typing]);
 
+  const handoffText = el(doc, "span", { class: "handoff-text" });
+  const handoffCancel = el(doc, "button", { type: "button", class: "handoff-cancel", text: strings.handoffCancel });
+  const handoffBar = el(doc, "div", { class: "handoff", role: "status", hidden: true }, [handoffText, handoffCancel]);
   const tray = el(doc, "div", { class: "tray", hidden: true });
   const fileInput = el(doc, "input", { type: "file", hidden: true, tabindex: "-1", "aria-hidden": "true" });
   const attachButton = el(doc, "button", {
@@ -92,7 +97,7 @@ export function buildShell(doc, shadow, options, strings) {
   const panel = el(doc, "section", {
     id: ids.panel, class: "panel", role: "dialog", "aria-modal": "false",
     "aria-labelledby": ids.title, hidden: true, "data-state": "connecting",
-  }, [header, banner, scroll, tray, composer, footer, drop, alert]);
+  }, [header, banner, scroll, handoffBar, tray, composer, footer, drop, alert]);
 
   const badge = el(doc, "span", { class: "badge", hidden: true, "aria-hidden": "true" });
   const launcher = el(doc, "button", {
@@ -107,8 +112,9 @@ export function buildShell(doc, shadow, options, strings) {
   shadow.append(style, custom, root);
   return {
     root, panel, launcher, badge, toast, statusText, newButton, closeButton, banner, empty,
-    startButton, log, quick, typing, scroll, tray, fileInput, attachButton, input, sendButton,
-    composer, drop, alert, announcer,
+    startButton, log, quick, typing, typingLabel, scroll, tray, fileInput, attachButton, input,
+    sendButton, composer, drop, alert, announcer, handoffBar, handoffText, handoffCancel,
+    subtitleText: header.querySelector(".what"),
   };
 }
 
@@ -181,12 +187,30 @@ export function fileCard(doc, file, strings) {
   ]);
 }
 
+/** A file an operator sent: its card, with a link to download it from the web process. */
+function sharedFile(doc, file, strings, serverUrl) {
+  const card = fileCard(doc, { name: file.name, size: file.size }, strings);
+  const link = el(doc, "a", {
+    class: "download", href: `${serverUrl}${file.url}`, download: file.name || "", rel: "noopener",
+    text: strings.operatorFile,
+  });
+  card.querySelector(".file-body")?.append(link);
+  return card;
+}
+
 /** One transcript row. `retry` is the handler for a failed upload that can be sent again. */
-export function entryRow(doc, entry, strings, retry) {
-  const bubble = el(doc, "div", { class: `bubble${entry.status ? " notice" : ""}` });
-  bubble.append(el(doc, "span", { class: "sr", text: `${entry.from === "user" ? strings.you : strings.bot}: ` }));
-  if (entry.status) bubble.append(el(doc, "span", { class: "notice-title", text: strings.statusUpdate }));
+export function entryRow(doc, entry, strings, retry, serverUrl = "") {
+  const notice = entry.notice;
+  const author = notice?.author;
+  const title = author ? undefined : notice?.title || (entry.status ? strings.statusUpdate : undefined);
+  const kind = author ? " operator" : title ? " notice" : "";
+  const bubble = el(doc, "div", { class: `bubble${kind}` });
+  const speaker = entry.from === "user" ? strings.you : author || strings.bot;
+  bubble.append(el(doc, "span", { class: "sr", text: `${speaker}: ` }));
+  if (author) bubble.append(el(doc, "span", { class: "author", "aria-hidden": "true", text: author }));
+  if (title) bubble.append(el(doc, "span", { class: "notice-title", text: title }));
   if (entry.text) bubble.append(el(doc, "div", { class: "text" }, [formatText(doc, entry.text, strings)]));
+  if (notice?.file) bubble.append(sharedFile(doc, notice.file, strings, serverUrl));
   const image = entry.image && safeUrl(entry.image);
   if (image) bubble.append(el(doc, "img", { src: image, alt: "", loading: "lazy", referrerpolicy: "no-referrer" }));
   if (entry.file) {

@@ -21,6 +21,9 @@ export class ChatWidget {
     this.otherTabWaiting = false;
     this.unread = 0;
     this.pendingFile = null;
+    this.handoff = { status: null };
+    this.handoffTimer = null;
+    this.starting = false;
     this.stickToBottom = true; // new messages scroll into view unless the doctor scrolled up
     this.config = { socketUrl: options.socketUrl, socketPath: options.socketPath, maxUploadBytes: DEFAULT_MAX_UPLOAD };
   }
@@ -198,7 +201,7 @@ export class ChatWidget {
 
   row(entry) {
     const retry = this.retryFiles.has(entry.id) ? () => this.retryUpload(entry.id) : undefined;
-    return entryRow(this.doc, entry, strings, retry);
+    return entryRow(this.doc, entry, strings, retry, this.options.serverUrl);
   }
 
   appendRow(entry, previous) {
@@ -224,10 +227,19 @@ export class ChatWidget {
     this.scrollToBottom();
   }
 
+  /** The buttons of the latest bot message that has some, until the doctor says something. */
+  currentButtons() {
+    for (let i = this.entries.length - 1; i >= 0; i -= 1) {
+      const entry = this.entries[i];
+      if (entry.from === "user") return [];
+      if (entry.buttons?.length) return entry.buttons;
+    }
+    return [];
+  }
+
   renderQuickReplies() {
     const { quick } = this.ui;
-    const last = this.entries[this.entries.length - 1];
-    const buttons = last?.from === "bot" ? last.buttons || [] : [];
+    const buttons = this.currentButtons();
     quick.replaceChildren(
       ...buttons.map((button) => {
         const b = el(this.doc, "button", { type: "button", text: button.title });
@@ -256,7 +268,11 @@ export class ChatWidget {
 
   updateTyping() {
     const online = this.connection?.state === "online";
-    const show = (online && this.isWaiting()) || this.otherTabWaiting;
+    const operator = this.handoff.status === "assigned" && this.handoff.typing;
+    this.ui.typingLabel.textContent = operator
+      ? fill(strings.operatorTyping, { name: this.handoff.operator || strings.fromOperator })
+      : strings.typing;
+    const show = (online && this.isWaiting()) || this.otherTabWaiting || operator;
     if (this.ui.typing.hidden === !show) return;
     this.ui.typing.hidden = !show;
     if (show) this.scrollToBottom();
@@ -290,7 +306,10 @@ export class ChatWidget {
     // Online (again): the server's history also has what was said while this page was away,
     // e.g. a notice about the request.
     if (state === "online" && this.historyWanted) this.loadHistory();
-    if (state === "online") this.historyWanted = true;
+    if (state === "online") {
+      this.historyWanted = true;
+      this.checkHandoff();
+    }
     if (state === "offline") {
       banner.textContent = strings.bannerOffline;
       banner.className = "banner";
@@ -317,9 +336,90 @@ export class ChatWidget {
   onBotMessage(message) {
     const entry = botEntry(message);
     if (isEmpty(entry)) return;
-    // Nothing was asked: a notice that arrived on its own, e.g. a change of the request's status.
-    if (!this.isWaiting() && !this.otherTabWaiting) entry.status = true;
     this.addEntry(entry, { share: false });
+    this.checkHandoffSoon();
+  }
+
+  // ---- a person (hand-off) -------------------------------------------------------------------
+
+  /** Asks the web process where the hand-off stands: place in the queue, operator, typing. */
+  async checkHandoff() {
+    clearTimeout(this.handoffTimer);
+    const sessionId = this.sessionId;
+    let state;
+    try {
+      const response = await fetch(`${this.options.serverUrl}/widget/api/handoff/${sessionId}`, { credentials: "omit" });
+      if (!response.ok) return;
+      state = await response.json();
+    } catch {
+      state = null; // offline: try again later if a hand-off was open
+    }
+    if (sessionId !== this.sessionId) return;
+    if (state) this.applyHandoff(state);
+    if (this.handoff.status === "waiting" || this.handoff.status === "assigned") {
+      this.handoffTimer = setTimeout(() => this.checkHandoff(), 2500);
+    }
+  }
+
+  checkHandoffSoon() {
+    clearTimeout(this.handoffTimer);
+    this.handoffTimer = setTimeout(() => this.checkHandoff(), 400);
+  }
+
+  applyHandoff(state) {
+    this.handoff = state;
+    const { handoffBar, handoffText, handoffCancel, subtitleText } = this.ui;
+    if (state.status === "waiting") {
+      const minutes = state.waitMinutes || 1;
+      const wait = minutes <= 1 ? strings.handoffWaitOne : fill(strings.handoffWaitMany, { minutes });
+      handoffText.textContent = fill(strings.handoffWaiting, { position: state.position || 1, wait });
+      handoffCancel.hidden = false;
+      handoffBar.hidden = false;
+    } else {
+      handoffBar.hidden = true;
+    }
+    subtitleText.textContent = state.status === "assigned"
+      ? fill(strings.handoffWith, { name: state.operator || strings.fromOperator })
+      : this.options.subtitle || strings.subtitle;
+    this.updateTyping();
+  }
+
+  async cancelHandoff() {
+    this.ui.handoffCancel.hidden = true;
+    try {
+      await fetch(`${this.options.serverUrl}/widget/api/handoff/${this.sessionId}/annulla`, {
+        method: "POST", credentials: "omit",
+      });
+    } catch {
+      this.ui.handoffCancel.hidden = false;
+    }
+    this.checkHandoffSoon();
+  }
+
+  // ---- the first question, at once -----------------------------------------------------------
+
+  /** A new conversation opens with the assistant's first question and its buttons. */
+  async startConversation() {
+    if (this.starting || this.entries.length) return;
+    this.starting = true;
+    const sessionId = this.sessionId;
+    this.ui.empty.classList.add("starting");
+    try {
+      const response = await fetch(`${this.options.serverUrl}/widget/api/start/${sessionId}`, {
+        method: "POST", credentials: "omit",
+      });
+      const body = response.ok ? await response.json() : { messages: [] };
+      if (sessionId !== this.sessionId || this.entries.length) return;
+      for (const message of body.messages || []) {
+        const entry = botEntry(message);
+        if (!isEmpty(entry)) this.addEntry(entry);
+      }
+    } catch {
+      // offline: the welcome card and its greeting button stay
+    } finally {
+      this.starting = false;
+      this.ui.empty.classList.remove("starting");
+    }
   }
 
   notify(entry) {
@@ -329,7 +429,8 @@ export class ChatWidget {
     const { badge, toast, launcher, announcer } = this.ui;
     badge.textContent = String(this.unread);
     badge.hidden = false;
-    launcher.setAttribute("aria-label", `${strings.launcherOpen} (${fill(strings.unread, { count: this.unread })})`);
+    const unread = this.unread === 1 ? strings.unreadOne : fill(strings.unread, { count: this.unread });
+    launcher.setAttribute("aria-label", `${strings.launcherOpen} (${unread})`);
     if (!this.isOpen) {
       const preview = entry.text.length > 140 ? `${entry.text.slice(0, 140)}…` : entry.text;
       toast.replaceChildren(
@@ -354,8 +455,10 @@ export class ChatWidget {
     this.clearFile();
     const id = this.store.newSession(this.sessionId);
     this.historyWanted = false;
+    this.applyHandoff({ status: null });
     this.loadSession(id);
     this.connect();
+    this.startConversation();
     this.ui.input.focus();
   }
 
@@ -387,7 +490,11 @@ export class ChatWidget {
       select.addEventListener("change", () => {
         if (this.pendingFile) this.pendingFile.purpose = select.value;
       });
-      parts.push(el(this.doc, "label", { for: "inail-chat-purpose", text: strings.purposeLabel }), select);
+      parts.push(
+        el(this.doc, "label", { for: "inail-chat-purpose", text: strings.purposeLabel }),
+        select,
+        el(this.doc, "p", { class: "tray-hint", text: strings.fileHint }),
+      );
       this.ui.announcer.textContent = fill(strings.fileReady, { name: file.name });
     }
     tray.replaceChildren(...parts);
@@ -466,6 +573,7 @@ export class ChatWidget {
     if (open) {
       this.clearUnread();
       this.scrollToBottom();
+      if (!this.entries.length) this.startConversation();
       if (focus) this.ui.input.focus();
     } else if (focus) {
       launcher.focus();
@@ -502,6 +610,7 @@ export class ChatWidget {
     ui.closeButton.addEventListener("click", () => this.setOpen(false));
     ui.newButton.addEventListener("click", () => this.newConversation());
     ui.startButton.addEventListener("click", () => this.sendMessage(strings.greeting));
+    ui.handoffCancel.addEventListener("click", () => this.cancelHandoff());
     ui.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         event.preventDefault();

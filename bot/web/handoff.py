@@ -1,0 +1,85 @@
+"""What the doctor's side asks of a hand-off, over HTTP.
+
+GET  /widget/api/handoff/{session_id}          the widget's view: queue place, wait, operator,
+                                               "sta scrivendo" (asked while a hand-off is open)
+POST /widget/api/handoff/{session_id}/annulla  "continuo con l'assistente" from the widget's bar
+GET  /api/conversations/{conversation_id}/files/{token}
+                                               a file an operator sent to this conversation
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from bot.config import get_settings
+from bot.conversation_ids import is_valid, is_widget
+from bot.handoff import service
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.storage import FileStore, InvalidStorageName
+from bot.tickets import UnitOfWork
+from bot.web.texts import message
+
+router = APIRouter()
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _error(status: int, code: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message(code)}, status_code=status)
+
+
+@router.get("/widget/api/handoff/{session_id}")
+async def handoff_state(session_id: str) -> JSONResponse:
+    if not is_widget(session_id):
+        return _error(400, "conversazione_non_valida")
+    state = await asyncio.to_thread(service.state_of, UnitOfWork(), session_id)
+    return JSONResponse(
+        {
+            "status": state.status,
+            "position": state.position,
+            "waitMinutes": state.wait_minutes,
+            "operator": state.operator_name,
+            "typing": state.operator_typing,
+        },
+        headers=NO_STORE,
+    )
+
+
+@router.post("/widget/api/handoff/{session_id}/annulla")
+async def cancel(session_id: str, request: Request) -> JSONResponse:
+    """The conversation hears "cancel_handoff" as if the doctor had said it; its reply goes to
+    the widget's socket.io room."""
+    if not is_widget(session_id):
+        return _error(400, "conversazione_non_valida")
+    rasa: RasaClient = request.app.state.rasa
+    try:
+        await rasa.trigger_intent(session_id, "cancel_handoff", output_channel="socketio")
+    except RasaUnavailable:
+        return _error(503, "servizio_non_disponibile")
+    return JSONResponse({"ok": True}, headers=NO_STORE)
+
+
+@router.get("/api/conversations/{conversation_id}/files/{token}")
+async def operator_file(conversation_id: str, token: str) -> Response:
+    if not is_valid(conversation_id) or len(token) != 32:
+        return Response(status_code=404)
+    row = await asyncio.to_thread(service.operator_file, UnitOfWork(), conversation_id, token)
+    if row is None:
+        return Response(status_code=404)
+    try:
+        handle = FileStore(get_settings().files_dir).open(row.storage_name)
+    except (InvalidStorageName, FileNotFoundError):
+        return Response(status_code=410)
+    safe_name = "".join(c for c in row.original_name if c.isalnum() or c in "._- ")[:100] or "file"
+    return StreamingResponse(
+        handle,
+        media_type=row.mime,
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe_name}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            **NO_STORE,
+        },
+    )
