@@ -19,6 +19,7 @@ from actions.common import count_failure, form_slots, turn_of
 from actions.common import latest_intent as _intent
 from actions.common import send as _send
 from actions.documents import ActionAskDocumento, DocumentSlots, discard_files
+from actions.handoff import ActionRequestHandoff
 from bot.conversation_ids import channel_of
 from bot.dialogue import documents, filing, form_turn
 from bot.dialogue.content import get_content
@@ -78,7 +79,7 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
                 tracker.get_slot("path"),
             )
             if reading.control:
-                return self._control(dispatcher, tracker, reading.control)
+                return await self._control(dispatcher, tracker, domain, reading.control)
             _send(dispatcher, reading.replies)
             tracker.add_slots([SlotSet(slot, value) for slot, value in reading.values.items()])
             if reading.handled and not reading.values:
@@ -89,12 +90,15 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
             handled = [SlotSet("form_turn", uuid.uuid4().hex)]
         return [*await super().run(dispatcher, tracker, domain), *handled]
 
-    def _control(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, control: str
+    async def _control(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, control: str
     ) -> list[EventType]:
-        """Stop, start over, or the status: asked of the form while it waits for a datum."""
-        if control == form_turn.STATUS:
-            report_status(dispatcher, tracker)
+        """Stop, start over, the status or a person: asked while the form waits for a datum."""
+        if control in (form_turn.STATUS, form_turn.HANDOFF):
+            if control == form_turn.STATUS:
+                report_status(dispatcher, tracker)
+            else:
+                await ActionRequestHandoff().run(dispatcher, tracker, domain)
             return [SlotSet("form_turn", uuid.uuid4().hex)]  # then the same question again
         # The form ends here; what was given stays (action_show_summary says it is paused).
         events: list[EventType] = [SlotSet("form_paused", True), SlotSet("requested_slot", None)]

@@ -44,7 +44,13 @@ _OK = re.compile(
 STOP = "stop"  # "lo finisco dopo": pause, keeping what was given
 RESTART = "restart"  # "ricominciamo da capo"
 STATUS = "status"  # "a che punto è la mia richiesta?"
-_CONTROL_BY_INTENT = {"stop_form": STOP, "start_over": RESTART, "ask_status": STATUS}
+HANDOFF = "handoff"  # "vorrei parlare con un operatore" ("Mi chiamo Sara" is a name)
+_CONTROL_BY_INTENT = {
+    "stop_form": STOP,
+    "start_over": RESTART,
+    "ask_status": STATUS,
+    "ask_human": HANDOFF,
+}
 # Above this a control intent wins over a message that could also be a name ("Ricci").
 CONTROL_CONFIDENCE = 0.85
 

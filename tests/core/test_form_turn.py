@@ -125,3 +125,10 @@ def test_the_form_can_be_stopped_restarted_or_asked_the_status(
 def test_an_address_read_as_a_status_question_is_still_the_address() -> None:
     turn = read("email", "paolo.neri@pec.example.it", "ask_status", confidence=0.9)
     assert turn.values == {"email": "paolo.neri@pec.example.it"} and turn.control is None
+
+
+def test_a_name_read_as_a_request_for_a_person_is_the_name() -> None:
+    turn = read("nome", "Mi chiamo Sara", "ask_human", confidence=0.95)
+    assert turn.values == {"nome": "Sara"} and turn.control is None
+    person = read("email", "vorrei parlare con un operatore", "ask_human", confidence=0.95)
+    assert person.control == form_turn.HANDOFF
