@@ -74,9 +74,12 @@ def interpret(content: Content, requested: str, turn: Turn, path: str | None) ->
     if not is_button and not answers.has_words(text):
         return FormTurn(replies=[replies.empty_message(content)], handled=True)
     found = values.data_in_text(text)
+    introduced = requested in found  # "mi chiamo Sara": the value, said as such
     own = _own_value(requested, text, intent, is_button, found)
     control = _CONTROL_BY_INTENT.get(intent)
-    if control and (is_button or _control_wins(requested, text, confidence, own)):
+    if control and (
+        is_button or (not introduced and _control_wins(requested, text, confidence, own))
+    ):
         return FormTurn(control=control, handled=True)
     if isinstance(own, dict):
         found.update(own)  # the one question for both optional fields
