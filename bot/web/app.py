@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from bot.rasa_client import RasaClient
-from bot.web import uploads, widget
+from bot.web import conversations, errors, uploads, widget
 from bot.web.console.routes import router as console_router
 
 
@@ -28,6 +28,8 @@ def create_app() -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    errors.install(app)  # malformed requests: a 4xx with an Italian message, never a 500
+    app.include_router(conversations.router)  # POST /api/conversations: an id and its token
     app.include_router(uploads.router)
     widget.install(app)  # widget bundle, /demo, history; CORS for embedding sites
     app.include_router(console_router)  # staff console under /staff

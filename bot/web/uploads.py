@@ -1,25 +1,35 @@
 """`POST /api/conversations/{sender}/uploads`: one file for a conversation, from any client.
 
 The body is the file itself (any Content-Type); `purpose` and `filename` are optional query
-parameters. The answer carries the check results and the bot's replies.
+parameters. The answer carries the check results and the bot's replies, which may quote what
+the doctor declared: it goes only to a caller that owns the conversation (`owner_refusal`).
 """
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot.config import get_settings
-from bot.conversation_ids import TOKEN_HEADER, is_bridge, is_reserved
+from bot.conversation_ids import (
+    CONVERSATION_TOKEN_HEADER,
+    TOKEN_HEADER,
+    is_bridge,
+    is_issued,
+    is_reserved,
+    opened_by,
+    problem_with,
+    token_matches,
+)
 from bot.intake import PURPOSES
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.uploads import receive_upload
 from bot.web.texts import message
 
 router = APIRouter()
-SENDER = re.compile(r"^[A-Za-z0-9:_.@-]{1,128}$")
+REST_CHANNEL = "rest"
 
 
 def _error(status: int, code: str, **params: object) -> JSONResponse:
@@ -41,15 +51,44 @@ async def _read_bounded(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def owner_refusal(sender: str, headers: Any, events: list[dict[str, Any]]) -> JSONResponse | None:
+    """Whether the caller owns the conversation, as a refusal (None: it does).
+
+    The bridge's token for its own conversations; the conversation token for any other (the
+    widget's and issued ones need it); without a token, only a conversation a person started
+    over REST, whose unguessable id is that client's secret.
+    """
+    if is_reserved(sender):
+        return (
+            None if is_bridge(headers.get(TOKEN_HEADER)) else _error(403, "conversazione_riservata")
+        )
+    presented = headers.get(CONVERSATION_TOKEN_HEADER)
+    if presented is not None:
+        return None if token_matches(sender, presented) else _error(403, "conversazione_altrui")
+    if is_issued(sender):
+        return _error(403, "conversazione_altrui")
+    channel = opened_by(events)
+    if channel is None:
+        return _error(404, "conversazione_non_avviata")
+    return None if channel == REST_CHANNEL else _error(403, "conversazione_altrui")
+
+
 @router.post("/api/conversations/{sender}/uploads")
 async def upload(
     sender: str, request: Request, purpose: str | None = None, filename: str | None = None
 ) -> JSONResponse:
     settings = get_settings()
-    if not SENDER.match(sender):
-        return _error(400, "conversazione_non_valida")
-    if is_reserved(sender) and not is_bridge(request.headers.get(TOKEN_HEADER)):
-        return _error(403, "conversazione_riservata")
+    problem = problem_with(sender)
+    if problem:
+        return _error(400, problem)
+    rasa: RasaClient = request.app.state.rasa
+    try:
+        tracker = await rasa.tracker(sender)
+    except RasaUnavailable:
+        return _error(503, "servizio_non_disponibile")
+    refused = owner_refusal(sender, request.headers, list(tracker.get("events") or []))
+    if refused is not None:
+        return refused
     if purpose is not None and purpose not in PURPOSES:
         return _error(400, "scopo_non_valido")
     data = await _read_bounded(request, settings.max_upload_bytes)
@@ -57,7 +96,6 @@ async def upload(
         return _error(413, "file_troppo_grande", max_mb=settings.max_upload_bytes // 2**20)
     if not data:
         return _error(400, "file_vuoto")
-    rasa: RasaClient = request.app.state.rasa
     try:
         outcome = await receive_upload(rasa, sender, data, filename, purpose)
     except RasaUnavailable:

@@ -15,6 +15,7 @@ import httpx
 
 from bot.config import PROJECT_ROOT
 from bot.db import session_factory
+from bot.rasa_client import api_headers
 from bot.tickets import UnitOfWork
 
 START_TIMEOUT_S = 240
@@ -111,10 +112,14 @@ class BotServers:
         response.raise_for_status()
         return list(response.json())
 
+    def api_headers(self) -> dict[str, str]:
+        """What Rasa's HTTP API wants: a JWT signed with the API token (never ?token=)."""
+        return api_headers(self.token)
+
     def tracker(self, sender: str) -> dict:
         response = httpx.get(
             f"{self.rasa_url}/conversations/{sender}/tracker",
-            params={"token": self.token},
+            headers=self.api_headers(),
             timeout=30,
         )
         response.raise_for_status()

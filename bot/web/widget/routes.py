@@ -2,7 +2,8 @@
 
 GET /widget/widget.js                 the bundle (build.sh makes it)
 GET /widget/config.json               where the widget finds Rasa's socket.io, upload limit
-GET /widget/api/history/{session_id}  the transcript of a widget conversation
+GET /widget/api/history/{session_id}  the transcript of a widget conversation (its token in
+                                      the X-Conversation-Token header)
 GET /demo                             a page with the widget embedded
 """
 
@@ -16,6 +17,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.config import get_settings
+from bot.conversation_ids import CONVERSATION_TOKEN_HEADER, token_matches
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.web.texts import message
 from bot.web.widget.cors import WidgetCORSMiddleware
@@ -66,6 +68,11 @@ async def history(session_id: str, request: Request) -> JSONResponse:
         return JSONResponse(
             {"error": "conversazione_non_valida", "message": message("conversazione_non_valida")},
             status_code=400,
+        )
+    if not token_matches(session_id, request.headers.get(CONVERSATION_TOKEN_HEADER)):
+        return JSONResponse(
+            {"error": "conversazione_altrui", "message": message("conversazione_altrui")},
+            status_code=403,
         )
     rasa: RasaClient = request.app.state.rasa
     try:

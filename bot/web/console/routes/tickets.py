@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from starlette.responses import Response, StreamingResponse
 
 from bot.storage import InvalidStorageName, open_attachment
@@ -34,6 +35,7 @@ from bot.web.console.web import (
     render,
     require,
 )
+from bot.web.errors import MAX_DB_INTEGER
 
 router = APIRouter(prefix=PREFIX)
 logger = logging.getLogger(__name__)
@@ -125,7 +127,10 @@ def ticket_status(
 
 @router.get("/allegati/{attachment_id}")
 def attachment(
-    request: Request, context: ApiContext, attachment_id: int, vista: int = 0
+    request: Request,
+    context: ApiContext,
+    attachment_id: Annotated[int, Path(ge=1, le=MAX_DB_INTEGER)],
+    vista: int = 0,
 ) -> Response:
     """The stored file, always as a download (an <img> still shows it); every access audited."""
     require(context, "attachments")

@@ -86,12 +86,20 @@ export class ChatWidget {
   }
 
   connect() {
+    const sessionId = this.sessionId;
     this.connection = new Connection(
-      { url: this.config.socketUrl, path: this.config.socketPath, sessionId: this.sessionId },
+      {
+        url: this.config.socketUrl,
+        path: this.config.socketPath,
+        sessionId,
+        token: () => this.store.token(sessionId),
+      },
       {
         onState: (state) => this.onConnectionState(state),
         onBotMessage: (message) => this.onBotMessage(message),
         onDelivered: (id) => this.onDelivered(id),
+        onToken: (id, token) => this.store.saveToken(id, token),
+        onReplaced: (id) => this.replaceSession(id),
       },
     );
     for (const entry of this.entries) {
@@ -108,6 +116,7 @@ export class ChatWidget {
     try {
       const response = await fetch(`${this.options.serverUrl}/widget/api/history/${sessionId}`, {
         credentials: "omit",
+        headers: { "X-Conversation-Token": this.store.token(sessionId) },
       });
       if (!response.ok) return;
       items = (await response.json()).entries;
@@ -119,6 +128,18 @@ export class ChatWidget {
     this.entries = mergeHistory(this.entries, items.map(historyEntry), since);
     this.renderAll();
     this.save();
+  }
+
+  /** The server would not reopen the old session (its token is missing): go on in the new one,
+   * with the messages not delivered yet. */
+  replaceSession(id) {
+    const undelivered = this.entries.filter((entry) => entry.from === "user" && entry.state);
+    this.connection?.stop();
+    this.store.adopt(this.sessionId, id);
+    this.historyWanted = false;
+    this.loadSession(id);
+    for (const entry of undelivered) this.addEntry(entry, { share: false });
+    this.connect();
   }
 
   followOtherTab() {
@@ -426,6 +447,7 @@ export class ChatWidget {
     const result = await uploadFile({
       serverUrl: this.options.serverUrl,
       sessionId: this.sessionId,
+      token: this.store.token(this.sessionId),
       file,
       purpose,
       onProgress: (percent) => {
