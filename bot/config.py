@@ -37,6 +37,14 @@ def secret_from_env_or_file(name: str, path: Path) -> str:
 
 @lru_cache(maxsize=8)
 def _secret_file(path: Path) -> str:
+    from bot.logging_setup import add_secret  # a secret read from a file is redacted too
+
+    value = _read_or_create_secret(path)
+    add_secret(value)
+    return value
+
+
+def _read_or_create_secret(path: Path) -> str:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -19,6 +19,8 @@ import threading
 from collections.abc import Iterable
 from types import TracebackType
 
+from bot.personal_data_patterns import CODICE_FISCALE, EMAIL, PHONE
+
 SECRET_VARIABLES = (
     "RASA_API_TOKEN",
     "ACTION_SERVER_TOKEN",
@@ -36,22 +38,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"), "<jwt>"),
     (re.compile(r"(?i)([?&](?:token|auth_token|access_token)=)[^&\s'\"]+"), r"\1<token>"),
     (re.compile(r"(?i)\bbot\d{5,}:[A-Za-z0-9_-]{20,}"), "bot<telegram-token>"),
-    # Codice fiscale, omocodia letters included.
-    (
-        re.compile(
-            r"(?i)\b[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}"
-            r"[A-Z][0-9LMNPQRSTUV]{3}[A-Z]\b"
-        ),
-        "<codice-fiscale>",
-    ),
-    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"), "<e-mail>"),
-    # Italian phone numbers: mobiles (3xx) and land lines (0x), with or without +39/0039.
-    (
-        re.compile(
-            r"(?<![\w+])(?:(?:\+|00)39[\s./-]?)?(?:3\d{2}|0\d{1,3})(?:[\s./-]?\d){5,8}(?!\d)"
-        ),
-        "<telefono>",
-    ),
+    (CODICE_FISCALE, "<codice-fiscale>"),
+    (EMAIL, "<e-mail>"),
+    (PHONE, "<telefono>"),
 )
 
 

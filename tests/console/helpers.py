@@ -124,6 +124,9 @@ class Conversation:
             intent_name=intent,
         )
 
+    def slot(self, name: str, value: object) -> Conversation:
+        return self._add("slot", {"name": name, "value": value})
+
     def action(self, name: str) -> Conversation:
         return self._add("action", {"name": name}, action_name=name)
 

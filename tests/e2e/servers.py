@@ -33,7 +33,8 @@ class BotServers:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
-    token: str = "test-api-token"
+    token: str = "test-api-token-0123456789-abcdefghij"  # JWT secret: at least 32 bytes
+    action_token: str = "test-action-server-token-0123456789"
     extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
 
@@ -63,6 +64,7 @@ class BotServers:
             "WEB_PORT": str(self.web_port),
             "RASA_URL": self.rasa_url,
             "RASA_API_TOKEN": self.token,
+            "ACTION_SERVER_TOKEN": self.action_token,
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
             **self.extra_env,

@@ -1,4 +1,5 @@
-"""The audit log: every view and download of an attachment, and every export, with who and where."""
+"""The audit log: every view and download of an attachment, every export, and every transcript
+opened (masked, or with the personal data shown), with who and where."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from bot.web.console.models import AuditEntry
 ATTACHMENT_VIEWED = "allegato_visualizzato"
 ATTACHMENT_DOWNLOADED = "allegato_scaricato"
 TICKET_EXPORTED = "richiesta_esportata"
+CONVERSATION_OPENED = "conversazione_aperta"
+CONVERSATION_REVEALED = "conversazione_dati_mostrati"
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,17 @@
 """Conversations read from Rasa's SQL tracker store (table `events`, owned by Rasa).
 
-A user turn is "misunderstood" when its intent is nlu_fallback or a fallback action answered it;
-"low confidence" when its intent confidence is below CONSOLE_LOW_CONFIDENCE.
+A user turn is "misunderstood" when its intent is nlu_fallback or a fallback action answered it,
+unless it answered a question of the form (a name, a codice fiscale: NLU is not meant to read
+those); "low confidence" when its intent confidence is below CONSOLE_LOW_CONFIDENCE. Texts are
+shown masked (`masked`): codici fiscali, e-mail addresses, phone numbers and the names the doctor
+declared, as in the ticket lists.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -16,6 +19,7 @@ from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, ca
 from sqlalchemy.orm import Session
 
 from bot.tickets.models import Ticket
+from bot.web.console.masking import mask_text
 from bot.web.console.models import ConversationReview, ConversationTag, TrainingExample
 from bot.web.console.ticket_queries import day_start
 
@@ -34,6 +38,8 @@ EVENTS = Table(
 FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
 FALLBACK_INTENT = "nlu_fallback"
 HIDDEN_ACTIONS = frozenset({"action_listen", "action_session_start"})
+REQUESTED_SLOT = "requested_slot"
+NAME_SLOTS = frozenset({"nome", "cognome"})  # masked wherever they appear in the conversation
 PAGE_SIZE = 25
 
 
@@ -49,6 +55,22 @@ def _json(raw: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+class FormState:
+    """What the slot events of one conversation say so far: the question the form is asking,
+    and the names declared."""
+
+    def __init__(self) -> None:
+        self.asking: str | None = None
+        self.names: set[str] = set()
+
+    def see_slot(self, data: dict[str, Any]) -> None:
+        name, value = data.get("name"), data.get("value")
+        if name == REQUESTED_SLOT:
+            self.asking = str(value) if value else None
+        elif name in NAME_SLOTS and isinstance(value, str):
+            self.names.add(value)
+
+
 @dataclass
 class UserTurn:
     event_id: int
@@ -56,6 +78,7 @@ class UserTurn:
     intent: str | None
     confidence: float | None
     misunderstood: bool = False
+    form_answer: bool = False  # said while the form asked a question: never "misunderstood"
 
 
 @dataclass
@@ -78,9 +101,14 @@ class ConversationSummary:
             1 for turn in self.turns if turn.confidence is not None and turn.confidence < threshold
         )
 
+    names: set[str] = field(default_factory=set)
+
     @property
     def preview(self) -> str:
-        return self.turns[0].text[:80] if self.turns else ""
+        return mask_text(self.turns[0].text, self.names)[:80] if self.turns else ""
+
+    def masked(self, text: str) -> str:
+        return mask_text(text, self.names)
 
 
 def has_events_table(session: Session) -> bool:
@@ -106,14 +134,18 @@ def summaries(
             EVENTS.c.timestamp,
             EVENTS.c.intent_name,
             EVENTS.c.action_name,
-            case((EVENTS.c.type_name == "user", EVENTS.c.data), else_=None),
+            case((EVENTS.c.type_name.in_(("user", "slot")), EVENTS.c.data), else_=None),
         )
-        .where(EVENTS.c.type_name.in_(("user", "action", "bot")), *conditions)
+        .where(EVENTS.c.type_name.in_(("user", "action", "bot", "slot")), *conditions)
         .order_by(EVENTS.c.id)
     ).all()
     found: dict[str, ConversationSummary] = {}
     last_turn: dict[str, UserTurn] = {}
+    forms: dict[str, FormState] = defaultdict(FormState)
     for event_id, sender, kind, timestamp, intent, action, raw in rows:
+        if kind == "slot":
+            forms[sender].see_slot(_json(raw))
+            continue
         summary = found.setdefault(sender, ConversationSummary(sender))
         moment = _when(timestamp)
         summary.started = summary.started or moment
@@ -127,13 +159,17 @@ def summaries(
                 text=str(data.get("text") or ""),
                 intent=intent,
                 confidence=float(confidence) if confidence is not None else None,
-                misunderstood=intent == FALLBACK_INTENT,
+                form_answer=forms[sender].asking is not None,
             )
+            turn.misunderstood = intent == FALLBACK_INTENT and not turn.form_answer
             summary.turns.append(turn)
             last_turn[sender] = turn
             summary.channel = summary.channel or str(data.get("input_channel") or "")
         elif kind == "action" and action in FALLBACK_ACTIONS and sender in last_turn:
-            last_turn[sender].misunderstood = True
+            turn = last_turn[sender]
+            turn.misunderstood = not turn.form_answer
+    for sender, summary in found.items():
+        summary.names = forms[sender].names
     _add_console_data(session, found)
     return sorted(
         found.values(),
@@ -225,6 +261,7 @@ class TranscriptEntry:
     buttons: list[str] = field(default_factory=list)
     action: str | None = None
     misunderstood: bool = False
+    form_answer: bool = False
 
 
 @dataclass
@@ -238,6 +275,19 @@ class Transcript:
     reviewed_at: datetime | None
     reviewed_by: str | None
     training: dict[int, str]  # event id -> intent it was sent to training data as
+    names: set[str] = field(default_factory=set)  # declared by the doctor
+
+    def masked(self) -> Transcript:
+        """The same transcript with personal data partly hidden (what revisori read)."""
+        entries = [
+            replace(
+                entry,
+                text=mask_text(entry.text, self.names),
+                buttons=[mask_text(b, self.names) for b in entry.buttons],
+            )
+            for entry in self.entries
+        ]
+        return replace(self, entries=entries)
 
 
 def transcript(session: Session, sender_id: str) -> Transcript | None:
@@ -251,10 +301,13 @@ def transcript(session: Session, sender_id: str) -> Transcript | None:
     entries: list[TranscriptEntry] = []
     channel = ""
     last_user: TranscriptEntry | None = None
+    form = FormState()
     for row in rows:
         data = _json(row.data)
         moment = _when(row.timestamp)
-        if row.type_name == "user":
+        if row.type_name == "slot":
+            form.see_slot(data)
+        elif row.type_name == "user":
             parsed = data.get("parse_data") or {}
             intent = parsed.get("intent") or {}
             entry = TranscriptEntry(
@@ -269,8 +322,9 @@ def transcript(session: Session, sender_id: str) -> Transcript | None:
                     for item in (parsed.get("intent_ranking") or [])[:3]
                     if isinstance(item, dict)
                 ],
-                misunderstood=row.intent_name == FALLBACK_INTENT,
+                form_answer=form.asking is not None,
             )
+            entry.misunderstood = row.intent_name == FALLBACK_INTENT and not entry.form_answer
             channel = channel or str(data.get("input_channel") or "")
             last_user = entry
             entries.append(entry)
@@ -285,7 +339,7 @@ def transcript(session: Session, sender_id: str) -> Transcript | None:
             )
         elif row.type_name == "action" and row.action_name not in HIDDEN_ACTIONS:
             if row.action_name in FALLBACK_ACTIONS and last_user is not None:
-                last_user.misunderstood = True
+                last_user.misunderstood = not last_user.form_answer
             entries.append(TranscriptEntry(row.id, "action", moment, action=row.action_name))
     review = session.get(ConversationReview, sender_id)
     tags = session.execute(
@@ -311,6 +365,7 @@ def transcript(session: Session, sender_id: str) -> Transcript | None:
         reviewed_at=review.reviewed_at if review else None,
         reviewed_by=review.reviewed_by if review else None,
         training={event_id: intent for event_id, intent in training},
+        names=form.names,
     )
 
 
