@@ -1,12 +1,11 @@
 """Actions of the filing: the form's validation, the summary, the ticket, the status.
 
-Thin: values come from the tracker, decisions and storage from `bot.dialogue.filing` and
-`bot.tickets`. Files are read from the database, never from the message.
+Thin: what a message means comes from `bot.dialogue.form_turn`, what to say and file from
+`bot.dialogue.filing` and `bot.tickets`. Files are read from the database, never from the message.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import Any
 
@@ -16,33 +15,72 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.common import count_failure, form_slots
+from actions.common import count_failure, form_slots, turn_of
 from actions.common import latest_intent as _intent
 from actions.common import send as _send
 from actions.documents import ActionAskDocumento, DocumentSlots, discard_files
-from bot.dialogue import documents, filing
-from bot.dialogue.content import Reply, get_content
+from bot.dialogue import documents, filing, form_turn
+from bot.dialogue.content import get_content
+from bot.dialogue.values import cap_in_text, email_in_text, phone_in_text
 from bot.intake.identity import codice_fiscale_in_text
 from bot.tickets import personal_data as pd
 from bot.tickets.texts import error_message
 
-EMAIL_IN_TEXT = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+\.[A-Za-z]{2,}")
-PHONE_IN_TEXT = re.compile(r"(?:\+|00)?[\d][\d\s./-]{5,}\d")
-CAP_IN_TEXT = re.compile(r"\b\d{5}\b")
-NO_ANSWERS = frozenset({"no", "nessuno", "non ce l'ho", "non ce lho", "niente", "-", "/deny"})
-YES_ANSWERS = frozenset({"si", "sì", "ok", "va bene", "certo", "confermo", "/affirm"})
 CORRECTABLE = (*filing.FIELDS, "modulo", "documento")
+# Messages that are not answers to the form's question: files and notices have their own rules.
+_NOT_TYPED = frozenset({"upload_received", "upload_rejected", "status_changed"})
+_FORM_STEPS = frozenset({"filing_form", "action_extract_slots"})
 
 
 def _text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "").strip()
 
 
+def _is_typed_answer(tracker: Tracker) -> bool:
+    """The doctor just wrote something while the form waits for a datum.
+
+    True when nothing but the form itself ran since the latest user message (coming back to
+    the form after an interruption, or activating it, is not a new answer).
+    """
+    if not tracker.get_slot("requested_slot") or _intent(tracker) in _NOT_TYPED:
+        return False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            return True
+        if kind == "bot" or (kind == "action" and event.get("name") not in _FORM_STEPS):
+            return False
+    return False
+
+
 class ValidateFilingForm(DocumentSlots, FormValidationAction):
-    """Checks each answer of the filing form; files are taken from the database."""
+    """Reads each answer of the filing form and checks it; files come from the database."""
 
     def name(self) -> str:
         return "validate_filing_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        handled: list[EventType] = []
+        if _is_typed_answer(tracker):
+            turn = turn_of(tracker)
+            reading = form_turn.interpret(
+                get_content(),
+                str(tracker.get_slot("requested_slot")),
+                turn.text,
+                turn.intent,
+                turn.confidence,
+                tracker.get_slot("path"),
+                tuple(turn.mentions),
+                turn.is_button,
+            )
+            _send(dispatcher, reading.replies)
+            tracker.add_slots([SlotSet(slot, value) for slot, value in reading.values.items()])
+            if reading.handled and not reading.values:
+                # Not a value, but answered: the form keeps the turn and asks again.
+                handled = [SlotSet("form_turn", uuid.uuid4().hex)]
+        return [*await super().run(dispatcher, tracker, domain), *handled]
 
     # -- failures --------------------------------------------------------------------------
 
@@ -100,34 +138,30 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
     async def validate_email(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        match = EMAIL_IN_TEXT.search(str(value))
-        checked = pd.check_email(match.group(0) if match else str(value))
+        checked = pd.check_email(email_in_text(str(value)) or str(value))
         return self._check(dispatcher, tracker, "email", checked)
 
     async def validate_telefono(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        match = PHONE_IN_TEXT.search(str(value))
-        checked = pd.check_telefono(match.group(0) if match else str(value))
+        checked = pd.check_telefono(phone_in_text(str(value)) or str(value))
         return self._check(dispatcher, tracker, "telefono", checked)
 
     async def validate_cap(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        match = CAP_IN_TEXT.search(str(value))
-        result = self._check(
-            dispatcher, tracker, "cap", pd.check_cap(match.group(0) if match else str(value))
-        )
-        if result.get("cap") and tracker.get_slot("unita"):
-            result["unita"] = None  # the office follows the CAP: ask again
+        cap = cap_in_text(str(value), labelled_only=False) or str(value)
+        result = self._check(dispatcher, tracker, "cap", pd.check_cap(cap))
+        if result.get("cap"):
+            # The office follows the CAP: proposed in the summary, where it can be changed.
+            result["unita"] = pd.suggest_unita(result["cap"])
         return result
 
     async def validate_unita(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         cap = tracker.get_slot("cap")
-        answer = str(value).strip().lower()
-        if _intent(tracker) == "affirm" or answer in YES_ANSWERS:
+        if str(value) == "si" or _intent(tracker) == "affirm":
             suggestion = pd.suggest_unita(cap)
             if suggestion:
                 return self._ok(tracker, "unita", suggestion)
@@ -136,8 +170,7 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
     def _optional(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, value: Any, check: Any
     ) -> dict[str, Any]:
-        answer = str(value).strip().lower()
-        if _intent(tracker) == "deny" or answer in NO_ANSWERS:
+        if value == filing.NOT_GIVEN:
             return self._ok(tracker, slot, filing.NOT_GIVEN)
         return self._check(dispatcher, tracker, slot, check(str(value)))
 
@@ -153,7 +186,7 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
 
 
 class ActionAskUnita(Action):
-    """Suggests the INAIL office from the CAP; the doctor can choose another."""
+    """Asks for the INAIL office, suggesting the one of the CAP's province when known."""
 
     def name(self) -> str:
         return "action_ask_unita"
@@ -161,17 +194,7 @@ class ActionAskUnita(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        content = get_content()
-        section = content.section("filing")
-        suggestion = pd.suggest_unita(tracker.get_slot("cap"))
-        if suggestion:
-            reply = Reply(
-                content.render(section["ask_unita"], unita=suggestion),
-                content.buttons(section["unita_buttons"]),
-            )
-        else:
-            reply = Reply(content.render(section["ask_unita_unknown"]))
-        _send(dispatcher, [reply])
+        _send(dispatcher, [filing.ask_unita(get_content(), tracker.get_slot("cap"))])
         return []
 
 
@@ -193,19 +216,11 @@ class ActionShowSummary(Action):
 
 
 def file_ticket_from_tracker(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Files the confirmed summary; shared by the button and a typed "sì"."""
+    """Files the confirmed summary, once; the caller has checked that the doctor said yes."""
     content = get_content()
     summary_id = tracker.get_slot("summary_id")
     if not summary_id:
-        _send(
-            dispatcher,
-            [
-                Reply(
-                    content.render(content.section("filing", "nothing_to_confirm")),
-                    content.buttons(content.section("filing", "offer_buttons")),
-                )
-            ],
-        )
+        _send(dispatcher, [filing.nothing_to_confirm(content)])
         return []
     channel = filing.channel_of(tracker.sender_id, tracker.get_latest_input_channel())
     try:
@@ -218,7 +233,7 @@ def file_ticket_from_tracker(dispatcher: CollectingDispatcher, tracker: Tracker)
             summary_id,
         )
     except SQLAlchemyError:
-        _send(dispatcher, [Reply(content.render(content.section("filing", "db_error")))])
+        _send(dispatcher, [filing.db_error(content)])
         return []
     _send(dispatcher, outcome.replies)
     if outcome.ticket is None:
@@ -231,18 +246,6 @@ def file_ticket_from_tracker(dispatcher: CollectingDispatcher, tracker: Tracker)
     ]
 
 
-class ActionFileTicket(Action):
-    """Files the ticket once the doctor confirms the summary."""
-
-    def name(self) -> str:
-        return "action_file_ticket"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        return file_ticket_from_tracker(dispatcher, tracker)
-
-
 class ActionCorrectField(Action):
     """Asks again for one datum or file of the summary."""
 
@@ -253,18 +256,9 @@ class ActionCorrectField(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         content = get_content()
-        section = content.section("filing")
         field = next(tracker.get_latest_entity_values("campo"), None)
         if field not in CORRECTABLE:
-            _send(
-                dispatcher,
-                [
-                    Reply(
-                        content.render(section["which_field"]),
-                        content.buttons(section["field_buttons"]),
-                    )
-                ],
-            )
+            _send(dispatcher, [filing.which_field(content)])
             return []
         events: list[EventType] = [
             SlotSet(field, None),
@@ -274,19 +268,20 @@ class ActionCorrectField(Action):
         if field in ("modulo", "documento"):
             discard_files(tracker.sender_id, field)
             events.append(SlotSet("documento_atteso", None))
-        if field in ("modulo", "documento"):
-            ask = "action_ask_documento" if field == "documento" else "utter_ask_modulo"
+        if field == "documento":
+            events += await ActionAskDocumento().run(dispatcher, tracker, domain)
         elif field == "unita":
-            ask = "action_ask_unita"
-        else:
-            ask = f"utter_ask_{field}"
-        if ask.startswith("utter_"):
-            dispatcher.utter_message(response=ask)
-        elif ask == "action_ask_unita":
             events += await ActionAskUnita().run(dispatcher, tracker, domain)
         else:
-            events += await ActionAskDocumento().run(dispatcher, tracker, domain)
+            dispatcher.utter_message(response=f"utter_ask_{field}")
         return [*events, ActiveLoop("filing_form"), SlotSet("requested_slot", field)]
+
+
+def report_status(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The status of this doctor's requests (another ticket only with its number and e-mail)."""
+    text = _text(tracker)
+    email = next(tracker.get_latest_entity_values("email"), None) or email_in_text(text)
+    _send(dispatcher, filing.status_replies(get_content(), tracker.sender_id, text, email))
 
 
 class ActionReportStatus(Action):
@@ -298,10 +293,5 @@ class ActionReportStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        text = _text(tracker)
-        email = next(tracker.get_latest_entity_values("email"), None)
-        if email is None:
-            match = EMAIL_IN_TEXT.search(text)
-            email = match.group(0) if match else None
-        _send(dispatcher, filing.status_replies(get_content(), tracker.sender_id, text, email))
+        report_status(dispatcher, tracker)
         return []

@@ -24,7 +24,7 @@ echo "training data valid"
 
 step "Conversation tests (rasa test, --fail-on-prediction-errors)"
 rm -rf results/conversations
-$VENV/rasa test core --model models/inail.tar.gz --stories tests/conversations \
+$VENV/rasa test core --model models/inail.tar.gz --stories tests/conversations/stories \
   --fail-on-prediction-errors --out results/conversations --quiet
 
 step "Python tests (pytest)"

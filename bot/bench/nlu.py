@@ -27,7 +27,7 @@ os.environ["RASA_MAX_CACHE_SIZE"] = "0"
 from rasa.utils.common import configure_logging_and_warnings
 
 from bot.config import PROJECT_ROOT
-from bot.dialogue.replies import CLARIFY_INTENTS, PATH_BY_INTENT
+from bot.dialogue.paths import CLARIFY_INTENTS, PATH_BY_INTENT
 
 HOLDOUT = PROJECT_ROOT / "tests" / "nlu" / "holdout.yml"
 TRAINING = PROJECT_ROOT / "data" / "nlu"

@@ -7,7 +7,6 @@ Reads and writes the database through bot.tickets; knows nothing of Rasa. The ac
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +23,10 @@ from bot.tickets import (
     UnitOfWork,
     file_ticket,
     find_ticket_for_requester,
-    parse_ticket_number,
     tickets_for_conversation,
 )
+from bot.tickets import personal_data as pd
+from bot.tickets.numbers import EXAMPLE, ticket_number_in_text
 from bot.tickets.texts import error_message, status_label
 
 FIELDS = (
@@ -41,10 +41,7 @@ FIELDS = (
     "numero_caso",
 )
 OPTIONAL_FIELDS = frozenset({"codice_ditta", "numero_caso"})
-NOT_GIVEN = "-"
-TICKET_IN_TEXT = re.compile(
-    r"\bIR[-\s]?\d{4}[-\s]?\d{1,6}\b", re.IGNORECASE
-)  # an optional field the doctor chose to leave empty
+NOT_GIVEN = "-"  # an optional field the doctor chose to leave empty
 
 
 def summary(
@@ -57,7 +54,10 @@ def summary(
     for name in FIELDS:
         value = slots.get(name)
         if value and value != NOT_GIVEN:
-            lines.append(f"{labels[name]}: {value}")
+            line = f"{labels[name]}: {value}"
+            if name == "unita" and value == pd.suggest_unita(slots.get("cap")):
+                line += " " + content.render(section["unita_proposed"])
+            lines.append(line)
     documents = [
         labels[p]
         for p in ("modulo", "documento", "documento_fronte", "documento_retro")
@@ -167,10 +167,16 @@ def _describe(content: Content, ticket: TicketView) -> str:
 def status_replies(
     content: Content, conversation_id: str, text: str | None, email: str | None
 ) -> list[Reply]:
-    """The status of this doctor's requests; another ticket only with its e-mail."""
+    """The status of this doctor's requests; another ticket only with its number and e-mail.
+
+    With no ticket in this conversation the doctor is asked for the number and the e-mail;
+    a malformed number gets the right format, never another ticket's status.
+    """
     section = content.section("status")
-    written = TICKET_IN_TEXT.search(text or "")
-    number = parse_ticket_number(written.group(0)) if written else None
+    written = ticket_number_in_text(text)
+    if written is not None and written.canonical is None:
+        return [Reply(content.render(section["malformed"], scritto=written.typed, esempio=EXAMPLE))]
+    number = written.canonical if written else None
     if number:
         ticket = find_ticket_for_requester(UnitOfWork(), number, conversation_id, email)
         if ticket is None:
@@ -179,5 +185,54 @@ def status_replies(
         return [Reply(_describe(content, ticket))]
     tickets = tickets_for_conversation(UnitOfWork(), conversation_id)
     if not tickets:
-        return [Reply(content.render(section["none"]))]
+        return [Reply(content.render(section["none"], esempio=EXAMPLE))]
     return [Reply(_describe(content, ticket)) for ticket in tickets]
+
+
+# -- the form's other messages ------------------------------------------------------------
+
+
+def ask_unita(content: Content, cap: str | None) -> Reply:
+    """Which INAIL office: the one of the CAP's province is suggested when known."""
+    section = content.section("filing")
+    suggestion = pd.suggest_unita(cap)
+    if suggestion:
+        return Reply(
+            content.render(section["ask_unita"], unita=suggestion),
+            content.buttons(section["unita_buttons"]),
+        )
+    return Reply(content.render(section["ask_unita_unknown"]))
+
+
+def too_many_failures(content: Content, slot: str) -> Reply:
+    """After three failed answers: the expected format, and a way to stop and resume later."""
+    section = content.section("filing")
+    return Reply(
+        content.render(
+            section["too_many_failures"], formato=content.render(section["formats"][slot])
+        ),
+        content.buttons(section["too_many_failures_buttons"]),
+    )
+
+
+def nothing_to_confirm(content: Content) -> Reply:
+    section = content.section("filing")
+    return Reply(
+        content.render(section["nothing_to_confirm"]), content.buttons(section["offer_buttons"])
+    )
+
+
+def not_confirmed(content: Content) -> Reply:
+    section = content.section("filing")
+    return Reply(
+        content.render(section["not_confirmed"]), content.buttons(["correct", "file_here"])
+    )
+
+
+def which_field(content: Content) -> Reply:
+    section = content.section("filing")
+    return Reply(content.render(section["which_field"]), content.buttons(section["field_buttons"]))
+
+
+def db_error(content: Content) -> Reply:
+    return Reply(content.render(content.section("filing", "db_error")))

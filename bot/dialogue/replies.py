@@ -6,26 +6,11 @@ No Rasa here: the actions in `actions/` read the tracker and call these function
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from bot.dialogue.content import Button, Content, Reply
 
 Path = str  # "A", "B" or "C"
 
-PATH_BY_INTENT: dict[str, Path] = {
-    "has_strong_credentials": "A",
-    "has_generic_credentials": "B",
-    "has_no_credentials": "C",
-}
-CLARIFY_INTENTS = frozenset(
-    {
-        "has_spid",
-        "has_cie",
-        "has_unspecified_pin",
-        "has_unspecified_health_card",
-        "registered_unsure",
-    }
-)
 # Credentials that fit each path: only these are named back to the doctor.
 _CREDENTIALS_OF_PATH: dict[Path, frozenset[str]] = {
     "A": frozenset({"cns", "inps", "dispositive"}),
@@ -45,6 +30,7 @@ def path_explanation(
     path: Path,
     credential: str | Iterable[str] | None = None,
     changed: bool = False,
+    progressed: bool = False,
 ) -> list[Reply]:
     """The whole procedure for a path, as a few short messages.
 
@@ -53,7 +39,9 @@ def path_explanation(
     """
     section = content.section("paths", path)
     replies: list[Reply] = []
-    if changed:
+    if progressed and "progressed" in section:
+        replies.append(Reply(content.render(section["progressed"])))
+    elif changed:
         replies.append(Reply(content.render(section["changed"])))
     named = [credential] if isinstance(credential, str) else list(credential or [])
     credential = next((c for c in named if c in _CREDENTIALS_OF_PATH[path]), None)
@@ -64,9 +52,14 @@ def path_explanation(
         intro = content.render(section["intro_generic"])
     replies.append(Reply(intro))
     replies.extend(Reply(content.render(step)) for step in section["steps"])
-    offer = content.section("filing")
-    replies.append(Reply(content.render(offer["offer"]), content.buttons(offer["offer_buttons"])))
+    replies.append(filing_offer(content))
     return replies
+
+
+def filing_offer(content: Content) -> Reply:
+    """The offer to prepare and file the request here, in the chat."""
+    offer = content.section("filing")
+    return Reply(content.render(offer["offer"]), content.buttons(offer["offer_buttons"]))
 
 
 def answer(content: Content, intent: str, path: Path | None) -> list[Reply]:
@@ -129,25 +122,3 @@ def _likely_options(content: Content, ranking: Iterable[tuple[str, float]]) -> I
             continue
         offered += 1
         yield Button(title=titles[intent], payload=f"/{intent}")
-
-
-@dataclass(frozen=True)
-class YesNoOutcome:
-    """What a typed "sì"/"no" leads to: replies, and possibly a path or a new question."""
-
-    replies: list[Reply]
-    path: Path | None = None
-    credential: str | None = None
-    question: str | None = None
-
-
-def yes_no(
-    content: Content, question: str | None, affirmed: bool, path: Path | None
-) -> YesNoOutcome:
-    """Interprets "sì"/"no" against the last yes/no question the assistant asked."""
-    if question == "tessera_attivata":
-        if affirmed:
-            return YesNoOutcome(path_explanation(content, "A", "cns"), path="A", credential="cns")
-        reply, next_question = clarification(content, "tessera_non_attivata")
-        return YesNoOutcome([reply], question=next_question)
-    return YesNoOutcome([continue_prompt(content, path)])

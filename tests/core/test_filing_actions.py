@@ -12,7 +12,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import OperationalError
 
-from actions.filing import ActionFileTicket, ActionShowSummary, ValidateFilingForm
+from actions.conversation import ActionRespond
+from actions.filing import ActionShowSummary, ValidateFilingForm
 from bot.config import get_settings
 from bot.db import upgrade_to_head
 from bot.db.engine import dispose_engines
@@ -66,6 +67,16 @@ def _store(sender: str, purpose: str, data: bytes) -> None:
     assert checked.accepted, checked.problems
     with UnitOfWork() as uow:
         store_attachment(uow, sender, purpose, checked)
+
+
+def _confirmed(sender: str, slots: dict[str, Any]) -> Tracker:
+    """The doctor types "sì, confermo" under the summary."""
+    return _tracker(
+        sender,
+        {**slots, "pending_question": "conferma_invio"},
+        text="sì, confermo",
+        intent="confirm_filing",
+    )
 
 
 def _texts(dispatcher: CollectingDispatcher) -> str:
@@ -148,7 +159,7 @@ async def test_summary_then_filing_files_one_ticket() -> None:
     numbers = set()
     for _ in range(2):
         dispatcher = CollectingDispatcher()
-        await ActionFileTicket().run(dispatcher, _tracker(sender, slots), {})
+        await ActionRespond().run(dispatcher, _confirmed(sender, slots), {})
         numbers.update(w for w in _texts(dispatcher).split() if w.startswith("IR-"))
     assert len({n.rstrip(".:,") for n in numbers}) == 1
     with UnitOfWork() as uow:
@@ -168,7 +179,7 @@ async def test_database_failure_mid_filing_stores_nothing_and_says_so(
     # The ticket and its attachments are written (flushed), then the commit fails.
     monkeypatch.setattr(UnitOfWork, "commit", broken)
     dispatcher = CollectingDispatcher()
-    await ActionFileTicket().run(dispatcher, _tracker(sender, {**SLOTS, "summary_id": "s1"}), {})
+    await ActionRespond().run(dispatcher, _confirmed(sender, {**SLOTS, "summary_id": "s1"}), {})
     assert "non disponibile" in _texts(dispatcher)
     with UnitOfWork() as uow:
         assert uow.tickets.for_conversation(sender) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogue import replies
+from bot.dialogue import replies, turns
 from bot.dialogue.content import get_content
 
 
@@ -62,20 +62,26 @@ def test_second_miss_in_a_row_offers_a_person() -> None:
     assert "persona" in reply.text
 
 
+def _yes_no(text: str, intent: str, question: str | None, path: str | None) -> turns.Outcome:
+    turn = turns.Turn(text=text, intent=intent, confidence=0.9)
+    state = turns.State(path=path, pending_question=question)
+    return turns.respond(get_content(), turn, state)
+
+
 def test_yes_to_activated_health_card_is_path_a() -> None:
-    outcome = replies.yes_no(get_content(), "tessera_attivata", affirmed=True, path=None)
+    outcome = _yes_no("sì", "affirm", "tessera_attivata", None)
     assert outcome.path == "A" and outcome.credential == "cns"
     assert "InailRisponde" in outcome.replies[0].text
 
 
 def test_no_to_activated_health_card_asks_for_other_credentials() -> None:
-    outcome = replies.yes_no(get_content(), "tessera_attivata", affirmed=False, path=None)
+    outcome = _yes_no("no", "deny", "tessera_attivata", None)
     assert outcome.path is None
     assert outcome.replies[0].buttons
     assert "non basta" in outcome.replies[0].text
 
 
 def test_yes_without_a_question_brings_back_to_the_flow() -> None:
-    outcome = replies.yes_no(get_content(), None, affirmed=True, path="B")
+    outcome = _yes_no("sì", "affirm", None, "B")
     assert outcome.path is None
     assert "Richiedi credenziali dispositive" in outcome.replies[0].text
