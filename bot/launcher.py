@@ -195,14 +195,15 @@ def main() -> int:
         supervisor.start()
         supervisor.wait_ready()
         port = settings.rasa_port
+        example = f"prova-{secrets.token_hex(8)}"  # conversation ids must be unguessable
         print(
             "\nReady. Talk to the bot:\n"
             f"  REST:      POST http://localhost:{port}/webhooks/rest/webhook"
-            ' {"sender": "me", "message": "ciao"}\n'
+            f' {{"sender": "{example}", "message": "ciao"}}\n'
             f"  socket.io: http://localhost:{port}/socket.io (for the web widget)\n"
             f"  uploads:   POST http://localhost:{settings.web_port}/api/conversations/<sender>/uploads\n"
             f"  e.g. curl -s -XPOST localhost:{port}/webhooks/rest/webhook "
-            '-d \'{"sender":"me","message":"ciao"}\'\n'
+            f'-d \'{{"sender":"{example}","message":"ciao"}}\'\n'
             + f"  staff console: http://localhost:{settings.web_port}/staff"
             " (first admin: .venv/bin/python -m bot.web.console create-admin <username>)\n"
             + (

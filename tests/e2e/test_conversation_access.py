@@ -215,12 +215,12 @@ def test_rasa_api_accepts_no_token_in_the_url(servers: BotServers) -> None:
 
 def _descendants(pid: int) -> list[int]:
     parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        parents[int(stat.parent.name)] = int(fields[1])
+        parents[int(stat_file.parent.name)] = int(fields[1])
     found, frontier = [], [pid]
     while frontier:
         parent = frontier.pop()
