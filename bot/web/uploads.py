@@ -55,8 +55,10 @@ def owner_refusal(sender: str, headers: Any, events: list[dict[str, Any]]) -> JS
     """Whether the caller owns the conversation, as a refusal (None: it does).
 
     The bridge's token for its own conversations; the conversation token for any other (the
-    widget's and issued ones need it); without a token, only a conversation a person started
-    over REST, whose unguessable id is that client's secret.
+    widget's and issued ones need it). Without a token, a conversation started over REST, whose
+    unguessable id is that client's secret, or one nobody has written in yet: it holds no
+    declared data and no file of anybody else, and the upload starts it (an HTTP client may
+    send the file first).
     """
     if is_reserved(sender):
         return (
@@ -68,9 +70,7 @@ def owner_refusal(sender: str, headers: Any, events: list[dict[str, Any]]) -> JS
     if is_issued(sender):
         return _error(403, "conversazione_altrui")
     channel = opened_by(events)
-    if channel is None:
-        return _error(404, "conversazione_non_avviata")
-    return None if channel == REST_CHANNEL else _error(403, "conversazione_altrui")
+    return None if channel in (None, REST_CHANNEL) else _error(403, "conversazione_altrui")
 
 
 @router.post("/api/conversations/{sender}/uploads")

@@ -111,8 +111,13 @@ def test_dot_ids_on_the_upload_api_are_a_400(servers: BotServers, raw_path: str)
     assert body.get("message"), body
 
 
-def test_an_upload_into_a_conversation_never_started_is_refused(servers: BotServers) -> None:
-    _italian_error(_upload(servers, _sender()), 404, "conversazione_non_avviata")
+def test_a_file_may_start_a_rest_conversation(servers: BotServers) -> None:
+    """Nothing declared, no file of anybody else: a client may send the file first, and the
+    conversation is then its own (a REST one)."""
+    sender = _sender()
+    first = _upload(servers, sender)
+    assert first.status_code in (200, 422) and first.json()["messages"], first.text
+    assert servers.say(sender, "ho la CNS"), "the conversation goes on over REST"
 
 
 def test_a_rest_client_uploads_without_token_into_its_own_conversation(
