@@ -10,8 +10,8 @@ A conversation id is never a key on its own (README, "Security"). The kinds:
 - issued: `c-<32 hex>`, from `POST /api/conversations` with its token; every message and
   upload must carry the token.
 - chosen by a REST client: accepted only when unguessable (`is_unguessable`). For these the id
-  is the client's secret; the upload API accepts it only once the conversation was started
-  over REST.
+  is the client's secret: the upload API takes files without a token for a conversation
+  started over REST (or not started yet), never for another channel's.
 
 The conversation token is an HMAC of the id under CONVERSATION_SECRET, so every instance checks
 it without a database.
