@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -75,12 +75,30 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
                 tuple(turn.mentions),
                 turn.is_button,
             )
+            if reading.control:
+                return self._control(dispatcher, tracker, reading.control)
             _send(dispatcher, reading.replies)
             tracker.add_slots([SlotSet(slot, value) for slot, value in reading.values.items()])
             if reading.handled and not reading.values:
                 # Not a value, but answered: the form keeps the turn and asks again.
                 handled = [SlotSet("form_turn", uuid.uuid4().hex)]
+        elif tracker.active_loop_name and _intent(tracker) == "upload_received":
+            # A file during the form is the form's: never the offer made outside it.
+            handled = [SlotSet("form_turn", uuid.uuid4().hex)]
         return [*await super().run(dispatcher, tracker, domain), *handled]
+
+    def _control(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, control: str
+    ) -> list[EventType]:
+        """Stop, start over, or the status: asked of the form while it waits for a datum."""
+        if control == form_turn.STATUS:
+            report_status(dispatcher, tracker)
+            return [SlotSet("form_turn", uuid.uuid4().hex)]  # then the same question again
+        # The form ends here; what was given stays (action_show_summary says it is paused).
+        events: list[EventType] = [SlotSet("form_paused", True), SlotSet("requested_slot", None)]
+        if control == form_turn.RESTART:
+            events.append(FollowupAction("action_restart"))
+        return [*events, ActiveLoop(None)]
 
     # -- failures --------------------------------------------------------------------------
 
@@ -207,6 +225,10 @@ class ActionShowSummary(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if tracker.get_slot("form_paused"):
+            # The form was stopped, not completed ("lo finisco dopo").
+            dispatcher.utter_message(response="utter_form_paused")
+            return [SlotSet("form_paused", None)]
         files = documents.received_files(tracker.sender_id)
         _send(dispatcher, filing.summary(get_content(), form_slots(tracker), files))
         return [

@@ -81,6 +81,7 @@ class Settings:
     action_server_token: str = field(default="", repr=False)
     upload_orphan_hours: int = 48  # files never attached to a ticket are deleted after this
     trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
+    rasa_model: Path = PROJECT_ROOT / "models" / "inail.tar.gz"
 
 
 def load_settings() -> Settings:
@@ -104,6 +105,7 @@ def load_settings() -> Settings:
         action_server_token=_env("ACTION_SERVER_TOKEN", ""),
         upload_orphan_hours=_env_int("UPLOAD_ORPHAN_HOURS", 48),
         trusted_proxies=_env_list("TRUSTED_PROXIES"),
+        rasa_model=Path(_env("RASA_MODEL", str(PROJECT_ROOT / "models" / "inail.tar.gz"))),
     )
 
 

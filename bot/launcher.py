@@ -22,7 +22,6 @@ from bot.db import upgrade_to_head
 
 READY_TIMEOUT_S = 300
 STOP_TIMEOUT_S = 15
-MODEL = PROJECT_ROOT / "models" / "inail.tar.gz"
 
 
 @dataclass
@@ -63,7 +62,7 @@ def services(settings: Settings) -> list[Service]:
                 "-m",
                 "bot.rasa_ext.server",
                 "--model",
-                str(MODEL),
+                str(settings.rasa_model),
                 "--port",
                 str(settings.rasa_port),
                 "--interface",
@@ -178,8 +177,8 @@ class Supervisor:
 
 def main() -> int:
     settings = get_settings()
-    if not MODEL.exists():
-        print("No trained model in models/: run `make run`, which trains it first.")
+    if not settings.rasa_model.exists():
+        print(f"No trained model at {settings.rasa_model}: run `make run`, which trains it first.")
         return 1
     supervisor = Supervisor(settings)
 

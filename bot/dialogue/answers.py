@@ -185,3 +185,17 @@ def channels_named(text: str | None) -> list[str]:
     if _CHANNEL_C.search(joined):
         named.append("C")
     return named
+
+
+_EMAIL_WORDS = re.compile(r"\b(?:email|mail|link|conferma|attivazione|attivare)\b")
+_NOT_ARRIVED = re.compile(
+    r"\b(?:non (?:mi )?(?:e |sono )?(?:arriv\w*|ricev\w*|trovo|vedo|ho ricevuto)|mai arrivat\w*|"
+    r"scadut\w*|aspetto|sto aspettando|non funziona|non si apre|still waiting|never (?:got|came)|"
+    r"expired)\b"
+)
+
+
+def confirmation_email_missing(text: str | None) -> bool:
+    """ "…ma la mail di conferma non arriva": the registration waits for its confirmation."""
+    joined = " ".join(words(text))
+    return bool(_EMAIL_WORDS.search(joined) and _NOT_ARRIVED.search(joined))

@@ -7,10 +7,12 @@ Reads and writes the database through bot.tickets; knows nothing of Rasa. The ac
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.dialogue import answers, replies
 from bot.dialogue.content import Content, Reply
 from bot.dialogue.documents import WAITING_FOR_DOCUMENTS, ReceivedFile, identity_differences
 from bot.tickets import (
@@ -42,6 +44,10 @@ FIELDS = (
 )
 OPTIONAL_FIELDS = frozenset({"codice_ditta", "numero_caso"})
 NOT_GIVEN = "-"  # an optional field the doctor chose to leave empty
+_REJECTION = re.compile(
+    r"\b(?:respint\w*|rifiut\w*|rigettat\w*|scartat\w*|diniego|mancato accoglimento|"
+    r"non (?:e stata |e )?accolt\w*|esito negativo|rejected)\b"
+)
 
 
 def summary(
@@ -185,7 +191,11 @@ def status_replies(
         return [Reply(_describe(content, ticket))]
     tickets = tickets_for_conversation(UnitOfWork(), conversation_id)
     if not tickets:
-        return [Reply(content.render(section["none"], esempio=EXAMPLE))]
+        none = Reply(content.render(section["none"], esempio=EXAMPLE))
+        if _REJECTION.search(" ".join(answers.words(text))):
+            # "La mia domanda è stata respinta, cosa faccio?": why requests are refused, first.
+            return [*replies.answer(content, "ask_data_mismatch", None), none]
+        return [none]
     return [Reply(_describe(content, ticket)) for ticket in tickets]
 
 

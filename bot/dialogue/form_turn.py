@@ -53,6 +53,15 @@ _OK = re.compile(
 )
 
 
+# What a message may ask of the form itself, instead of giving a value.
+STOP = "stop"  # "lo finisco dopo": pause, keeping what was given
+RESTART = "restart"  # "ricominciamo da capo"
+STATUS = "status"  # "a che punto è la mia richiesta?"
+_CONTROL_BY_INTENT = {"stop_form": STOP, "start_over": RESTART, "ask_status": STATUS}
+# Above this a control intent wins over a message that could also be a name ("Ricci").
+CONTROL_CONFIDENCE = 0.85
+
+
 @dataclass
 class FormTurn:
     """What one message gives the form: values to check, and anything to say first."""
@@ -60,6 +69,7 @@ class FormTurn:
     values: dict[str, Any] = field(default_factory=dict)
     replies: list[Reply] = field(default_factory=list)
     handled: bool = False  # answered without a value: the form asks the same question again
+    control: str | None = None  # STOP, RESTART or STATUS
 
 
 def interpret(
@@ -78,6 +88,9 @@ def interpret(
         return _path(intent, confidence, mentions)
     if not is_button and not answers.has_words(text):
         return FormTurn(replies=[replies.empty_message(content)], handled=True)
+    control = _CONTROL_BY_INTENT.get(intent)
+    if control and (is_button or _control_wins(requested, text, confidence)):
+        return FormTurn(control=control, handled=True)
     found = values.data_in_text(text)
     own = _own_value(requested, text, intent, is_button, found)
     if isinstance(own, dict):
@@ -93,6 +106,13 @@ def interpret(
         note = content.render(content.section("filing", "not_a_file"))
         return FormTurn(replies=[Reply(note)], handled=True)
     return FormTurn(values={requested: text})  # an attempt: its check says what is wrong
+
+
+def _control_wins(requested: str, text: str, confidence: float) -> bool:
+    """ "Lo finisco dopo" stops the form; "Ricci", read by NLU as a restart, is a name."""
+    if requested in NAME_SLOTS and values.looks_like_name(text.strip()):
+        return confidence >= CONTROL_CONFIDENCE and len(text.split()) >= 2
+    return confidence >= QUESTION_CONFIDENCE
 
 
 def _path(intent: str, confidence: float, mentions: tuple[Mention, ...]) -> FormTurn:

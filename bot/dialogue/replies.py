@@ -19,7 +19,7 @@ _CREDENTIALS_OF_PATH: dict[Path, frozenset[str]] = {
 }
 # Intents never offered as a guess when a message was not understood.
 _NOT_OFFERED = frozenset(
-    {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "restart"}
+    {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "start_over"}
 )
 MAX_FALLBACK_OPTIONS = 3
 MIN_OPTION_CONFIDENCE = 0.05

@@ -156,7 +156,11 @@ def _respond(content: Content, turn: Turn, state: State) -> Outcome:
         return _same_path(content, turn, state)
     if decision.action == paths.CLARIFY:
         reply, question = replies.clarification(content, decision.clarify or "which_credentials")
-        return Outcome([reply], pending_question=question, last_prompt=PROMPT_CREDENTIALS)
+        messages = [reply]
+        if turn.intent in PROCEDURE_QUESTIONS and turn.confidence >= QUESTION_CONFIDENCE:
+            # "Va bene la CIE come documento da allegare?": the answer first, then the question.
+            messages = [*replies.answer(content, turn.intent, None), reply]
+        return Outcome(messages, pending_question=question, last_prompt=PROMPT_CREDENTIALS)
 
     if state.path is not None:
         channel = _channel_question(turn, state.path)
@@ -174,10 +178,11 @@ def _explain(content: Content, turn: Turn, decision: paths.PathDecision) -> Outc
     path = decision.path or "A"
     credential = next(iter(decision.credentials), None)
     question = turn.intent in PROCEDURE_QUESTIONS and turn.confidence >= QUESTION_CONFIDENCE
-    if question and turn.intent == "ask_confirmation_email" and path == "B":
+    if path == "B" and answers.confirmation_email_missing(turn.text):
         # "Mi sono registrato come utente generico ma la mail non arriva": still path C,
         # waiting for the confirmation of the registration.
-        path, credential = "C", None
+        path, credential, question = "C", None, True
+        turn = Turn(turn.text, "ask_confirmation_email", 1.0, turn.ranking, turn.mentions)
     if question and not decision.changed and not decision.progressed:
         # "Ho la CNS: che documenti devo allegare?": the answer, for this path, and the path.
         messages = replies.answer(content, turn.intent, path)
@@ -214,15 +219,26 @@ def _same_path(content: Content, turn: Turn, state: State) -> Outcome:
     )
 
 
+_YES_NO_INTENTS = frozenset({"affirm", "deny", "confirm_filing", "file_request", "nlu_fallback"})
+
+
 def _yes_no(content: Content, turn: Turn, state: State) -> Outcome | None:
     """A yes or a no to the question asked last; None when the message is neither."""
     question = state.pending_question
-    if question is None or turn.intent not in ("affirm", "deny", "confirm_filing"):
+    if question is None or turn.intent not in _YES_NO_INTENTS:
         return None
-    yes = turn.intent in ("affirm", "confirm_filing") and (
-        turn.is_button or answers.says_yes(turn.text)
-    )
-    no = turn.intent == "deny" and (turn.is_button or answers.says_no(turn.text))
+    if turn.is_button:
+        yes, no = turn.intent in ("affirm", "confirm_filing"), turn.intent == "deny"
+    elif turn.intent in ("affirm", "confirm_filing", "deny"):
+        yes = turn.intent != "deny" and answers.says_yes(turn.text)
+        no = turn.intent == "deny" and answers.says_no(turn.text)
+    else:
+        # "sì, invia la richiesta" read as a request to file, or not understood at all:
+        # a yes only when its words say yes, and only to the two filing questions.
+        yes = question in (Q_CONFIRM, Q_OFFER) and answers.says_yes(turn.text)
+        no = False
+        if not yes:
+            return None
     if question == Q_CONFIRM:
         if not (yes or no):  # "affirm" from a classifier, but no word that says yes
             text = content.render(content.section("filing", "confirm_needs_words"))

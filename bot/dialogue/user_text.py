@@ -49,17 +49,21 @@ def offered_payloads(events: Iterable[Mapping[str, Any]]) -> set[str]:
     """The button payloads of the bot messages sent since the last few user messages."""
     payloads: set[str] = set()
     user_messages = 0
+    restarted = False
     for event in reversed(list(events)):
         kind = event.get("event")
         if kind == "user":
             user_messages += 1
-            if user_messages >= OFFERED_BUTTONS_WINDOW:
+            if restarted or user_messages >= OFFERED_BUTTONS_WINDOW:
                 break
         elif kind == "bot":
+            # The restart's own question comes just before its `restart` event: it counts.
             for button in (event.get("data") or {}).get("buttons") or []:
                 payload = button.get("payload")
                 if isinstance(payload, str):
                     payloads.add(payload.strip())
         elif kind in ("restart", "session_started"):
+            restarted = True
+        elif kind == "action" and restarted:
             break
     return payloads

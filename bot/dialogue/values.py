@@ -210,6 +210,27 @@ _NOT_NAME_WORDS = frozenset(
         "nata",
     ]
 )
+# Words that ask something of the form rather than give a name.
+_NOT_NAME_WORDS |= frozenset(
+    [
+        "ricominciamo",
+        "ricomincia",
+        "ricominciare",
+        "basta",
+        "stop",
+        "annulla",
+        "esci",
+        "fine",
+        "finisco",
+        "dopo",
+        "domani",
+        "stato",
+        "pratica",
+        "richiesta",
+        "domanda",
+        "modulo",
+    ]
+)
 # Particles of Italian surnames and compound names ("De Santis", "D'Amico", "Lo Russo").
 _PARTICLES = frozenset({"de", "di", "da", "del", "della", "dello", "la", "lo", "li", "d", "van"})
 

@@ -250,10 +250,14 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     # The channels' own names are not credentials.
     ("_canale", r"richied\w* (?:le )?credenzial\w* dispositiv\w*"),
     ("_canale", r"inail ?risponde"),
+    # Documents that are not credentials: the medical board's card, the ID card itself.
+    ("_documento", r"tessera (?:\w+ ){0,2}?(?:ordine|albo|iscrizione|professionale)"),
+    ("_documento", r"carta (?:d )?identita(?! elettronica)(?: cartacea)?"),
     (
         NOTHING,
         r"(?:nessun\w*|alcun\w*|nisciun\w*|zero|qualsiasi|qualunque|ogni) (?:\w+ ){0,3}?"
-        r"(?:credenzial\w*|utenz\w*|account|registrazion\w*|accesso|accessi|credentials?|login)",
+        r"(?:credenzial\w*|utenz\w*|account|registrazion\w*|accesso|accessi|credentials?|login|"
+        r"servizi\w* online)",
     ),
     (NOTHING, r"(?:no|any) (?:\w+ )?(?:credentials?|account|login)"),
     (
@@ -284,7 +288,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         NOTHING,
         r"(?:primo|first) (?:accesso|access)|prima registrazione(?: in assoluto)?|da zero|"
-        r"niente di niente|dont have any|don t have any|nothing at all",
+        r"niente di niente|dont have any|don t have any|nothing at all|(?:have|got) nothing",
     ),
     (
         "inps",
@@ -295,6 +299,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("inps", r"certificat\w* (?:\w+ ){0,2}?(?:malattia|telematic\w*|medic\w*)"),
     ("cns", r"carta (?:nazionale|regionale) (?:dei |di |per i )?servizi"),
     ("cns", r"(?:national|regional) services? card"),
+    ("cns", r"(?:smart ?card|smartcard|carta|tessera) regional\w*"),
     ("cie", r"pin (?:della |del |dello |di )?(?:carta (?:d )?identita|cie)"),
     (
         # A health card said to be activated, or used with its PIN or a reader, is a CNS
@@ -351,6 +356,12 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?:inail|portale inail|sito inail)",
     ),
     ("registrato", r"(?:mi sono|sono|ero|mi ero) (?:gia )?(?:registrat\w*|iscritt\w*)"),
+    (
+        # Credentials the doctor made by themselves: a self-registration.
+        "registrato",
+        r"(?:credenzial\w*|utenz\w*|account|password) (?:\w+ ){0,4}?(?:creat\w*|fatt\w*|scelt\w*)"
+        r" (?:\w+ )?(?:me|io|da sol[oa]|solo|sola|da me)",
+    ),
     ("spid", r"spid(?: di poste| poste)?"),
     ("cie", r"carta (?:d )?identita elettronica|cie|electronic id"),
     (
@@ -430,7 +441,7 @@ def _segments(tokens: list[_Token]) -> tuple[list[int], list[int]]:
         if i and token.hard_break:
             clause += 1
             segment += 1
-        elif i and (token.soft_break or token.text in _BREAK_WORDS):
+        elif i and (token.soft_break or _is_break_word(tokens, i)):
             segment += 1
         segment_of.append(segment)
         clause_of.append(clause)
@@ -456,7 +467,7 @@ def find_mentions(text: str) -> list[Mention]:
             last = _last_token(starts, match.end())
             if first is None or any(taken[first : last + 1]):
                 continue
-            if any(_breaks_before(tokens[i]) for i in range(first + 1, last + 1)):
+            if any(_breaks_before(tokens, i) for i in range(first + 1, last + 1)):
                 continue  # a mention never spans "ma", a comma or a full stop
             for i in range(first, last + 1):
                 taken[i] = True
@@ -513,8 +524,15 @@ def _nothing_alone(tokens: list[_Token], taken: list[bool]) -> list[tuple[str, i
     return found
 
 
-def _breaks_before(token: _Token) -> bool:
-    return token.hard_break or token.soft_break or token.text in _BREAK_WORDS
+def _is_break_word(tokens: list[_Token], i: int) -> bool:
+    """ "ma", "solo"… start a segment; "da solo" ("fatte da solo") does not."""
+    if tokens[i].text not in _BREAK_WORDS:
+        return False
+    return not (i and tokens[i - 1].text == "da" and tokens[i].text in ("solo", "sola"))
+
+
+def _breaks_before(tokens: list[_Token], i: int) -> bool:
+    return tokens[i].hard_break or tokens[i].soft_break or _is_break_word(tokens, i)
 
 
 def _last_token(starts: list[int], end: int) -> int:

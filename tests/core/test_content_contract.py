@@ -101,3 +101,23 @@ def test_every_link_is_on_inail_https_and_typo_free() -> None:
         assert re.fullmatch(r"https://www\.inail\.it(/\S*)?", url), name
         assert "inai.it" not in url
         assert url.count("https://") == 1, name
+
+
+@pytest.mark.parametrize("path", ["A", "B", "C"])
+@pytest.mark.parametrize("channel", ["A", "B", "C"])
+def test_channel_answers_never_name_another_paths_channel(path: str, channel: str) -> None:
+    content = get_content()
+    text = content.render(content.section("channel_answers", path, channel))
+    for name in _forbidden(path):
+        assert name not in text, f"the answer on path {path} about {channel} names {name}"
+
+
+@pytest.mark.parametrize("path", ["A", "B", "C"])
+def test_same_path_and_progress_texts_stay_in_context(path: str) -> None:
+    content = get_content()
+    reminder = content.render(content.section("paths", path, "reminder"))
+    texts = [content.render(content.section("continue", "same_path"), reminder=reminder)]
+    if content.has("paths", path, "progressed"):
+        texts.append(content.render(content.section("paths", path, "progressed")))
+    for name in _forbidden(path):
+        assert all(name not in text for text in texts)

@@ -98,3 +98,23 @@ def test_text_when_a_file_is_asked_says_a_file_is_needed() -> None:
 def test_a_message_with_no_words_is_no_value() -> None:
     turn = read("email", "🙂", "affirm", 0.99)
     assert turn.handled and not turn.values
+
+
+def test_a_surname_read_as_a_restart_is_still_the_surname() -> None:
+    turn = read("cognome", "Ricci", "start_over", confidence=0.7)
+    assert turn.values == {"cognome": "Ricci"} and turn.control is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "control"),
+    [
+        ("lo finisco più tardi", "stop_form", form_turn.STOP),
+        ("ricominciamo da capo per favore", "start_over", form_turn.RESTART),
+        ("a che punto è la mia richiesta?", "ask_status", form_turn.STATUS),
+    ],
+)
+def test_the_form_can_be_stopped_restarted_or_asked_the_status(
+    text: str, intent: str, control: str
+) -> None:
+    for requested in ("nome", "email", "modulo"):
+        assert read(requested, text, intent, confidence=0.95).control == control

@@ -152,3 +152,50 @@ def test_mentions_point_at_the_words_of_the_message() -> None:
     text = "Buongiorno, ho la TS-CNS attivata"
     (mention,) = find_mentions(text)
     assert text[mention.start : mention.end].lower().startswith("ts-cns")
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("non ho username, password, pin o altro: nulla", "C"),
+        ("registrato come cittadino, no cns no inps", "B"),
+        ("non ho account inail, inps o cns: niente", "C"),
+        ("la tessera non è attivata ma sono iscritto all'inail come cittadino", "B"),
+        ("né spid, né cie, né pin inps", "C"),
+    ],
+)
+def test_lists_after_a_negation_stay_negated(text: str, path: str) -> None:
+    decision = decide(text)
+    assert (decision.action, decision.path) == (EXPLAIN, path), find_mentions(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "devo allegare anche la tessera dell'ordine dei medici?",
+        "mando la foto della carta d'identità?",
+    ],
+)
+def test_documents_that_are_not_credentials_are_not_read_as_credentials(text: str) -> None:
+    assert find_mentions(text) == []
+
+
+def test_a_card_said_to_have_a_reader_but_doubted_is_a_question() -> None:
+    decision = decide("ho la tessera e il lettore, però la tessera non so se è abilitata")
+    assert decision.action == CLARIFY
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ("uso la smartcard regionale per i servizi sanitari, va bene anche per voi?", "A"),
+        ("entro nel cassetto previdenziale inps col mio pin", "A"),
+        ("accedo all'inail con le credenziali che mi sono creato da solo", "B"),
+        ("sul portale inail ho un profilo utente normale", "B"),
+        ("non sono iscritto a nessun servizio online", "C"),
+        ("I have nothing, never registered anywhere", "C"),
+    ],
+)
+def test_descriptions_instead_of_names(text: str, path: str) -> None:
+    decision = decide(text)
+    assert (decision.action, decision.path) == (EXPLAIN, path), find_mentions(text)

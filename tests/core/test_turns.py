@@ -154,3 +154,39 @@ def test_goodbye_does_not_ask_about_credentials() -> None:
 def test_a_ticket_number_alone_starts_the_status_exchange() -> None:
     assert reply("IR-2026-000042", intent="nlu_fallback").report_status
     assert reply("ir 2026 42", intent="nlu_fallback").report_status  # malformed: told the format
+
+
+def test_a_yes_read_as_another_intent_still_confirms_when_its_words_say_yes() -> None:
+    for intent in ("file_request", "nlu_fallback"):
+        outcome = reply("sì, la inoltri", intent=intent, pending_question=turns.Q_CONFIRM, path="A")
+        assert outcome.file_ticket, intent
+    unclear = reply("boh", intent="nlu_fallback", pending_question=turns.Q_CONFIRM, path="A")
+    assert not unclear.file_ticket
+
+
+def test_thanks_and_goodbye_torn_apart_by_the_classifier_are_still_a_goodbye() -> None:
+    turn = turns.Turn(
+        text="grazie mille e a presto",
+        intent="nlu_fallback",
+        confidence=0.5,
+        ranking=(("nlu_fallback", 0.5), ("goodbye", 0.46), ("thank", 0.44)),
+    )
+    outcome = turns.respond(get_content(), turn, turns.State())
+    assert "Arrivederci" in said(outcome)
+
+
+def test_a_question_naming_an_undecided_credential_gets_its_answer_and_the_question() -> None:
+    outcome = reply(
+        "come documento da allegare va bene la CIE?", intent="ask_attachments", confidence=0.8
+    )
+    text = said(outcome)
+    assert "fronte/retro" in text and "CIE" in text and outcome.pending_question
+
+
+def test_registered_but_the_confirmation_mail_missing_is_path_c_waiting_for_it() -> None:
+    outcome = reply(
+        "mi sono iscritto come utente generico ma la mail di attivazione non arriva",
+        intent="has_generic_credentials",
+    )
+    text = said(outcome)
+    assert outcome.path == "C" and "spam" in text and "1)" not in text

@@ -54,4 +54,20 @@ def test_payloads_come_from_the_latest_bot_messages_only() -> None:
 
 
 def test_payloads_before_a_restart_are_forgotten() -> None:
-    assert offered_payloads([_bot("/has_spid"), {"event": "restart"}]) == set()
+    events = [
+        _bot("/has_spid"),
+        {"event": "action", "name": "action_restart"},
+        {"event": "restart"},
+    ]
+    assert offered_payloads(events) == set()
+
+
+def test_the_restart_question_offers_its_own_buttons() -> None:
+    # As Rasa logs it: the action, its message with buttons, then the restart.
+    events = [
+        _bot("/has_spid"),
+        {"event": "action", "name": "action_restart"},
+        _bot("/has_strong_credentials"),
+        {"event": "restart"},
+    ]
+    assert offered_payloads(events) == {"/has_strong_credentials"}
