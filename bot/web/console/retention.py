@@ -65,6 +65,14 @@ def due_attachments(days: int, now: datetime) -> list[tuple[int, str]]:
         return [(attachment_id, storage_name) for attachment_id, storage_name in rows]
 
 
+def _remove_file(attachment_id: int, storage_name: str, files_dir: Path | None) -> None:
+    """The file of an attachment already marked deleted (its row is the record)."""
+    try:
+        delete_attachment_file(storage_name, files_dir=files_dir)
+    except InvalidStorageName:
+        logger.warning("retention: attachment %s has an invalid storage name", attachment_id)
+
+
 def apply_retention(
     days: int, *, files_dir: Path | None = None, now: datetime | None = None
 ) -> int:
@@ -82,10 +90,7 @@ def apply_retention(
             session.add(
                 AttachmentDeletion(attachment_id=attachment_id, deleted_at=moment, reason=REASON)
             )
-        try:
-            delete_attachment_file(storage_name, files_dir=files_dir)
-        except InvalidStorageName:
-            logger.warning("retention: attachment %s has an invalid storage name", attachment_id)
+        _remove_file(attachment_id, storage_name, files_dir)
         done += 1
     _sweep(files_dir)
     logger.info("retention: %d attachment files deleted (older than %d days)", done, days)
@@ -151,10 +156,7 @@ def apply_orphan_retention(
                     attachment_id=attachment_id, deleted_at=moment, reason=ORPHAN_REASON
                 )
             )
-        try:
-            delete_attachment_file(storage_name, files_dir=files_dir)
-        except InvalidStorageName:
-            logger.warning("retention: attachment %s has an invalid storage name", attachment_id)
+        _remove_file(attachment_id, storage_name, files_dir)
         done += 1
     logger.info("retention: %d files of uploads never filed deleted (older than %d h)", done, hours)
     return done
