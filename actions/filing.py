@@ -64,16 +64,11 @@ class ValidateFilingForm(DocumentSlots, FormValidationAction):
     ) -> list[EventType]:
         handled: list[EventType] = []
         if _is_typed_answer(tracker):
-            turn = turn_of(tracker)
             reading = form_turn.interpret(
                 get_content(),
                 str(tracker.get_slot("requested_slot")),
-                turn.text,
-                turn.intent,
-                turn.confidence,
+                turn_of(tracker),
                 tracker.get_slot("path"),
-                tuple(turn.mentions),
-                turn.is_button,
             )
             if reading.control:
                 return self._control(dispatcher, tracker, reading.control)

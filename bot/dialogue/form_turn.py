@@ -21,26 +21,13 @@ from typing import Any
 
 from bot.dialogue import answers, paths, replies, values
 from bot.dialogue.content import Content, Reply
+from bot.dialogue.turns import QUESTION_INTENTS, Turn
 from bot.nlu.credentials import Mention
 
 NOT_GIVEN = "-"  # an optional field the doctor chose to leave empty
 FILE_SLOTS = frozenset({"modulo", "documento"})
 NAME_SLOTS = frozenset({"nome", "cognome"})
 OPTIONAL_SLOTS = ("codice_ditta", "numero_caso")
-QUESTION_INTENTS = frozenset(
-    {
-        "ask_module_download",
-        "ask_attachments",
-        "ask_data_mismatch",
-        "ask_confirmation_email",
-        "ask_processing_time",
-        "ask_categorisation",
-        "ask_is_bot",
-        "ask_human",
-        "ask_capabilities",
-        "out_of_scope",
-    }
-)
 QUESTION_CONFIDENCE = 0.6
 _WAIT = re.compile(
     r"\b(?:un (?:attimo|momento|secondo|istante|minuto)|attimo|momento|aspett\w*|attend\w*|"
@@ -72,27 +59,19 @@ class FormTurn:
     control: str | None = None  # STOP, RESTART or STATUS
 
 
-def interpret(
-    content: Content,
-    requested: str,
-    text: str,
-    intent: str,
-    confidence: float,
-    path: str | None,
-    mentions: tuple[Mention, ...] = (),
-    is_button: bool = False,
-) -> FormTurn:
+def interpret(content: Content, requested: str, turn: Turn, path: str | None) -> FormTurn:
     """What a message means while the form asks for `requested`."""
-    text = text or ""
+    text, intent, confidence = turn.text or "", turn.intent, turn.confidence
+    mentions, is_button = tuple(turn.mentions), turn.is_button
     if requested == "path":
         return _path(intent, confidence, mentions)
     if not is_button and not answers.has_words(text):
         return FormTurn(replies=[replies.empty_message(content)], handled=True)
-    control = _CONTROL_BY_INTENT.get(intent)
-    if control and (is_button or _control_wins(requested, text, confidence)):
-        return FormTurn(control=control, handled=True)
     found = values.data_in_text(text)
     own = _own_value(requested, text, intent, is_button, found)
+    control = _CONTROL_BY_INTENT.get(intent)
+    if control and (is_button or _control_wins(requested, text, confidence, own)):
+        return FormTurn(control=control, handled=True)
     if isinstance(own, dict):
         found.update(own)  # the one question for both optional fields
     elif own is not None:
@@ -108,10 +87,13 @@ def interpret(
     return FormTurn(values={requested: text})  # an attempt: its check says what is wrong
 
 
-def _control_wins(requested: str, text: str, confidence: float) -> bool:
-    """ "Lo finisco dopo" stops the form; "Ricci", read by NLU as a restart, is a name."""
-    if requested in NAME_SLOTS and values.looks_like_name(text.strip()):
+def _control_wins(requested: str, text: str, confidence: float, own: Any) -> bool:
+    """ "Lo finisco dopo" stops the form; "Ricci" or an e-mail address read by NLU as a restart
+    or a status question are the answer asked for."""
+    if requested in NAME_SLOTS and own is not None:
         return confidence >= CONTROL_CONFIDENCE and len(text.split()) >= 2
+    if own is not None:
+        return False
     return confidence >= QUESTION_CONFIDENCE
 
 

@@ -266,19 +266,28 @@ def _yes_no(content: Content, turn: Turn, state: State) -> Outcome | None:
 
 
 def _channel_question(turn: Turn, path: Path) -> str | None:
-    """The channel a question is about ("allora InailRisponde non mi serve?"), if any."""
-    if turn.intent in QUESTION_INTENTS - {"ask_confirmation_email"} and (
-        turn.confidence >= QUESTION_CONFIDENCE
-    ):
-        return None  # a real question of its own, answered by intent
+    """The channel a question is about ("allora InailRisponde non mi serve?"), if any.
+
+    Another path's channel is always answered for the doctor's path; their own channel only
+    when the question is not one of its own ("InailRisponde: che categoria scelgo?").
+    """
     if not answers.is_question(turn.text) and turn.intent not in ("request_credentials",):
         return None
     named = answers.channels_named(turn.text)
-    return named[0] if named else None
+    others = [channel for channel in named if channel != path]
+    if others:
+        return others[0]
+    confident_question = turn.intent in QUESTION_INTENTS and turn.confidence >= QUESTION_CONFIDENCE
+    if named and not (confident_question and turn.intent != "ask_confirmation_email"):
+        return named[0]
+    return None
 
 
 def _registration_done(turn: Turn) -> bool:
-    return turn.intent not in QUESTION_INTENTS and answers.registration_done(turn.text)
+    """ "Fatto, ho confermato la mail": a step done (the words mail and link are no question)."""
+    if not answers.registration_done(turn.text) or answers.is_question(turn.text):
+        return False
+    return turn.intent not in QUESTION_INTENTS or turn.intent == "ask_confirmation_email"
 
 
 def _answer(content: Content, turn: Turn, state: State) -> Outcome:

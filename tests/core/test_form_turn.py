@@ -6,10 +6,12 @@ import pytest
 
 from bot.dialogue import form_turn
 from bot.dialogue.content import get_content
+from bot.dialogue.turns import Turn
 
 
 def read(requested: str, text: str, intent: str = "nlu_fallback", confidence: float = 0.3):
-    return form_turn.interpret(get_content(), requested, text, intent, confidence, "A")
+    turn = Turn(text=text, intent=intent, confidence=confidence)
+    return form_turn.interpret(get_content(), requested, turn, "A")
 
 
 @pytest.mark.parametrize(
@@ -118,3 +120,8 @@ def test_the_form_can_be_stopped_restarted_or_asked_the_status(
 ) -> None:
     for requested in ("nome", "email", "modulo"):
         assert read(requested, text, intent, confidence=0.95).control == control
+
+
+def test_an_address_read_as_a_status_question_is_still_the_address() -> None:
+    turn = read("email", "paolo.neri@pec.example.it", "ask_status", confidence=0.9)
+    assert turn.values == {"email": "paolo.neri@pec.example.it"} and turn.control is None

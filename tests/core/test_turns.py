@@ -190,3 +190,17 @@ def test_registered_but_the_confirmation_mail_missing_is_path_c_waiting_for_it()
     )
     text = said(outcome)
     assert outcome.path == "C" and "spam" in text and "1)" not in text
+
+
+def test_another_paths_channel_is_answered_even_when_read_as_another_question() -> None:
+    outcome = reply("allora InailRisponde non lo uso?", intent="ask_categorisation", path="B")
+    assert "non serve" in said(outcome) and "InailRisponde" not in said(outcome)
+
+
+def test_a_confirmation_done_moves_on_even_when_read_as_a_question_about_it() -> None:
+    outcome = reply(
+        "ok fatto, ho confermato dal link della mail",
+        intent="ask_confirmation_email",
+        path="C",
+    )
+    assert outcome.path == "B" and "Richiedi credenziali dispositive" in said(outcome)
