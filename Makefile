@@ -15,6 +15,8 @@ PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10.*/bin/pytho
 	&& { command -v $$p; break; }; done)
 
 export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+# endpoints.yml sends it to the action server; `make run` draws a random one when it is empty.
+export ACTION_SERVER_TOKEN ?=
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false

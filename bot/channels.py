@@ -17,8 +17,10 @@ class ChannelSpec:
     name: str
     # "module:factory": builds the adapter from the settings, or None when not configured.
     adapter: str
-    # Conversation ids "<prefix><id>" reserved to the channel's bridge (None: ids of any shape).
+    # Conversation ids "<prefix><id>" reserved to the channel's bridge (None: ids of any shape),
+    # and the shape of the bridge's own id after the prefix (a regular expression).
     id_prefix: str | None = None
+    native_id_pattern: str = r"[A-Za-z0-9_.@-]{1,64}"
     # A process of its own (`python -m <bridge>`), started by `make run` when `enabled_by` is set.
     bridge: str | None = None
     enabled_by: str | None = None
@@ -31,6 +33,7 @@ CHANNELS: tuple[ChannelSpec, ...] = (
         "telegram",
         "bot.telegram.channel:build_adapter",
         id_prefix="telegram:",
+        native_id_pattern=r"-?[0-9]{1,20}",
         bridge="bot.telegram",
         enabled_by="TELEGRAM_BOT_TOKEN",
     ),

@@ -6,6 +6,8 @@ Every variable is documented in the README's "Configuration" table; keep the two
 from __future__ import annotations
 
 import os
+import secrets
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,12 +25,47 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
+def secret_from_env_or_file(name: str, path: Path) -> str:
+    """The secret in variable `name`, or a random one kept in `path` (0600) and shared by every
+    process that uses the same var/ directory. Several hosts: set the variable, the same on each."""
+    return os.environ.get(name, "").strip() or _secret_file(path)
+
+
+@lru_cache(maxsize=8)
+def _secret_file(path: Path) -> str:
+    from bot.logging_setup import add_secret  # a secret read from a file is redacted too
+
+    value = _read_or_create_secret(path)
+    add_secret(value)
+    return value
+
+
+def _read_or_create_secret(path: Path) -> str:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(100):  # another process may be writing it right now
+            value = path.read_text(encoding="ascii").strip()
+            if value:
+                return value
+            time.sleep(0.05)
+        raise RuntimeError(f"{path} is empty: delete it to have a new secret made") from None
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text(encoding="ascii").strip()
+
+
 @dataclass(frozen=True)
 class Settings:
     var_dir: Path
     database_url: str
     rasa_url: str
-    rasa_api_token: str
+    rasa_api_token: str = field(repr=False)
     action_server_host: str
     action_server_port: int
     rasa_port: int
@@ -46,6 +83,10 @@ class Settings:
     handoff_hours: str = "lun-ven 08:00-18:00"
     handoff_minutes_per_conversation: int = 6
     handoff_presence_seconds: int = 60
+    # Shared secret Rasa sends to the action server (Authorization: Bearer); empty: not checked.
+    action_server_token: str = field(default="", repr=False)
+    upload_orphan_hours: int = 48  # files never attached to a ticket are deleted after this
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For is believed
     rasa_model: Path = PROJECT_ROOT / "models" / "inail.tar.gz"
     intake_seconds: float = 8.0
     intake_memory_mb: int = 1500
@@ -78,6 +119,9 @@ def load_settings() -> Settings:
         handoff_hours=_env("HANDOFF_HOURS", "lun-ven 08:00-18:00"),
         handoff_minutes_per_conversation=_env_int("HANDOFF_MINUTES_PER_CONVERSATION", 6),
         handoff_presence_seconds=_env_int("HANDOFF_PRESENCE_SECONDS", 60),
+        action_server_token=_env("ACTION_SERVER_TOKEN", ""),
+        upload_orphan_hours=_env_int("UPLOAD_ORPHAN_HOURS", 48),
+        trusted_proxies=_env_list("TRUSTED_PROXIES"),
         rasa_model=Path(_env("RASA_MODEL", str(PROJECT_ROOT / "models" / "inail.tar.gz"))),
         intake_seconds=_env_float("INTAKE_SECONDS", 8.0),
         intake_memory_mb=_env_int("INTAKE_MEMORY_MB", 1500),

@@ -34,32 +34,30 @@ class Service:
     process: subprocess.Popen[bytes] | None = None
 
 
-def _bin(name: str) -> str:
-    return str(Path(sys.executable).parent / name)
-
-
 def services(settings: Settings, env: dict[str, str]) -> list[Service]:
     rasa_host = "127.0.0.1"
     listed = [
+        # Both servers through our entrypoints: the action server checks ACTION_SERVER_TOKEN, and
+        # the Rasa server reads RASA_API_TOKEN from its environment (never the command line).
         Service(
             "actions",
             [
-                _bin("rasa"),
-                "run",
-                "actions",
+                sys.executable,
+                "-m",
+                "bot.rasa_ext.action_server",
                 "--actions",
                 "actions",
                 "--port",
                 str(settings.action_server_port),
             ],
             f"http://127.0.0.1:{settings.action_server_port}/health",
-            {"SANIC_HOST": settings.action_server_host},
         ),
         Service(
             "rasa",
             [
-                _bin("rasa"),
-                "run",
+                sys.executable,
+                "-m",
+                "bot.rasa_ext.server",
                 "--model",
                 str(settings.rasa_model),
                 "--port",
@@ -67,8 +65,6 @@ def services(settings: Settings, env: dict[str, str]) -> list[Service]:
                 "--interface",
                 rasa_host,
                 "--enable-api",
-                "--auth-token",
-                env["RASA_API_TOKEN"],
                 "--cors",
                 "*",
                 "--credentials",
@@ -103,6 +99,12 @@ def bridges(env: dict[str, str]) -> list[ChannelSpec]:
     ]
 
 
+def private_directory(path: Path) -> None:
+    """Created if missing, and readable by this user only (var/ holds the database and files)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
@@ -123,6 +125,9 @@ class Supervisor:
         env = dict(os.environ)
         env.setdefault("RASA_API_TOKEN", self.settings.rasa_api_token or secrets.token_urlsafe(32))
         env.setdefault(
+            "ACTION_SERVER_TOKEN", self.settings.action_server_token or secrets.token_urlsafe(32)
+        )
+        env.setdefault(
             "ACTION_ENDPOINT_URL", f"http://127.0.0.1:{self.settings.action_server_port}/webhook"
         )
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -130,7 +135,8 @@ class Supervisor:
         return env
 
     def start(self) -> None:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(self.settings.var_dir)
+        private_directory(self.log_dir)
         for service in self.services:
             log = (self.log_dir / f"{service.name}.log").open("ab")
             service.process = subprocess.Popen(
@@ -188,6 +194,7 @@ def main() -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    os.umask(0o077)  # every file the processes create (database, logs, files) is private
     print("Starting the INAIL Medico esterno assistant...")
     try:
         print("  database: migrating to the latest schema")
@@ -195,14 +202,15 @@ def main() -> int:
         supervisor.start()
         supervisor.wait_ready()
         port = settings.rasa_port
+        example = f"prova-{secrets.token_hex(8)}"  # conversation ids must be unguessable
         print(
             "\nReady. Talk to the bot:\n"
             f"  REST:      POST http://localhost:{port}/webhooks/rest/webhook"
-            ' {"sender": "me", "message": "ciao"}\n'
+            f' {{"sender": "{example}", "message": "ciao"}}\n'
             f"  socket.io: http://localhost:{port}/socket.io (for the web widget)\n"
             f"  uploads:   POST http://localhost:{settings.web_port}/api/conversations/<sender>/uploads\n"
             f"  e.g. curl -s -XPOST localhost:{port}/webhooks/rest/webhook "
-            '-d \'{"sender":"me","message":"ciao"}\'\n'
+            f'-d \'{{"sender":"{example}","message":"ciao"}}\'\n'
             + f"  staff console: http://localhost:{settings.web_port}/staff"
             " (first admin: .venv/bin/python -m bot.web.console create-admin <username>)\n"
             + (

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://localhost:5055/webhook}"
+export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-}"  # endpoints.yml names it
 VENV=.venv/bin
 
 step() { printf '\n==> %s\n' "$*"; }

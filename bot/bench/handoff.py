@@ -26,6 +26,7 @@ from bot.config import get_settings
 from bot.db import session_factory
 from bot.handoff import service
 from bot.handoff.metrics import handoff_metrics
+from bot.rasa_client import api_headers
 from bot.tickets import UnitOfWork
 from bot.web.console.numbers import duration, percent
 from bot.web.console.users import create_user
@@ -59,7 +60,7 @@ class Operator:
 
 
 def _notices(rasa: httpx.Client, token: str, conversation: str) -> list[str]:
-    events = rasa.get(f"/conversations/{conversation}/tracker", params={"token": token}).json()
+    events = rasa.get(f"/conversations/{conversation}/tracker", headers=api_headers(token)).json()
     return [
         e["metadata"]["notice"]["kind"]
         for e in events.get("events") or []

@@ -1,41 +1,68 @@
-"""Rasa's `rest` and `socketio` channels, guarded: user text can't pick intents or set slots.
+"""Rasa's `rest` and `socketio` channels, guarded.
 
-Each incoming message passes through `bot.dialogue.user_text.neutralise` with the button
-payloads the bot has just offered to that conversation, read from the tracker store.
+- User text can't pick intents or set slots: each message passes through
+  `bot.dialogue.user_text.neutralise` with the button payloads the bot has just offered to that
+  conversation, read from the tracker store.
+- A conversation id is not a key (rules in `bot.conversation_ids`): the REST channel refuses
+  missing and guessable ids, ids reserved to a bridge, issued ids without their token, and
+  conversations another channel opened; a socket.io tab speaks only in the session it was
+  confirmed for, and rejoins an existing session only with that session's token.
+- The channel recorded with a message is the channel's own name, never one from the body.
+- Malformed requests get a 400 with an Italian message, never a 500.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
 import logging
+from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint, Sanic
-from sanic.exceptions import Forbidden
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
-from bot.conversation_ids import TOKEN_HEADER, is_bridge, is_reserved, is_widget, new_widget_id
+from bot.conversation_ids import (
+    CONVERSATION_TOKEN_HEADER,
+    TOKEN_HEADER,
+    WIDGET_CHANNEL,
+    conversation_token,
+    is_bridge,
+    is_issued,
+    is_reserved,
+    is_widget,
+    new_widget_id,
+    opened_by,
+    problem_with,
+    token_matches,
+)
 from bot.dialogue.user_text import neutralise, offered_payloads
+from bot.web.texts import message as italian
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
-async def _payloads_offered_to(sender_id: str) -> set[str]:
+async def _events(sender_id: str) -> list[dict[str, Any]] | None:
+    """The conversation's events, [] for a new one; None when the store can't be read."""
     try:
         agent = Sanic.get_app().ctx.agent
         tracker = await agent.tracker_store.retrieve(sender_id)
-    except Exception:  # no app or store reachable: then no payload is trusted
-        logger.warning("Could not read the conversation to check button payloads")
-        return set()
-    if tracker is None:
-        return set()
-    return offered_payloads(event.as_dict() for event in tracker.events)
+    except Exception:
+        logger.warning("Could not read a conversation from the tracker store")
+        return None
+    return [] if tracker is None else [event.as_dict() for event in tracker.events]
+
+
+async def _payloads_offered_to(sender_id: str) -> set[str]:
+    events = await _events(sender_id)
+    return offered_payloads(events) if events else set()  # unreadable: no payload is trusted
 
 
 def guard(on_new_message: Handler) -> Handler:
@@ -48,36 +75,97 @@ def guard(on_new_message: Handler) -> Handler:
     return guarded
 
 
-class GuardedRestInput(RestInput):
-    """`POST /webhooks/rest/webhook`, with user text neutralised.
+def _error(status: int, code: str) -> HTTPResponse:
+    return response.json({"error": code, "message": italian(code)}, status=status)
 
-    Conversations of the Telegram bridge (`telegram:<chat id>`) are reserved to it: a REST
-    client may use them only with the API token in the `X-Rasa-Token` header, or anyone could
-    read a Telegram doctor's tickets by naming the chat.
+
+def _json_object(request: Request) -> dict[str, Any] | None:
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+class GuardedRestInput(RestInput):
+    """`POST /webhooks/rest/webhook` `{"sender", "message", "metadata"?}`, guarded.
+
+    Answers 400 for a body that is not a JSON object, a missing, malformed or guessable sender,
+    or a message that is not text; 403 for a conversation this client may not use.
     """
 
     @classmethod
     def name(cls) -> str:
         return "rest"
 
-    async def _extract_sender(self, req: Request) -> str | None:
-        sender = await super()._extract_sender(req)
-        if is_reserved(sender) and not is_bridge(req.headers.get(TOKEN_HEADER)):
-            raise Forbidden("this conversation id is reserved to a channel bridge")
-        return sender
+    def _extract_input_channel(self, req: Request) -> str:
+        return self.name()  # never the body's "input_channel"
+
+    async def refusal(self, request: Request, sender: str) -> HTTPResponse | None:
+        """Why this request may not speak in that conversation (a 403), or None."""
+        if is_reserved(sender):
+            if is_bridge(request.headers.get(TOKEN_HEADER)):
+                return None
+            return _error(403, "conversazione_riservata")
+        if token_matches(sender, request.headers.get(CONVERSATION_TOKEN_HEADER)):
+            return None
+        if is_issued(sender):
+            return _error(403, "conversazione_altrui")
+        events = await _events(sender)
+        if events is None:
+            return _error(503, "riprovare_piu_tardi")
+        channel = opened_by(events)
+        if channel not in (None, self.name()):
+            return _error(403, "conversazione_altrui")  # e.g. a widget session
+        return None
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return super().blueprint(guard(on_new_message))
+        guarded = guard(on_new_message)
+        module = inspect.getmodule(self)
+        webhook = Blueprint(
+            f"custom_webhook_{type(self).__name__}", module.__name__ if module else None
+        )
 
+        @webhook.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
 
-def widget_sessions_only(on_new_message: Handler) -> Handler:
-    async def checked(message: UserMessage) -> Any:
-        if not is_widget(message.sender_id):
-            logger.warning("socket.io message with a session id that is not the widget's: ignored")
-            return None
-        return await on_new_message(message)
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = _json_object(request)
+            if body is None:
+                return _error(400, "richiesta_non_valida")
+            sender = body.get("sender")
+            problem = problem_with(sender)
+            if problem:
+                return _error(400, problem)
+            text = body.get("message")
+            metadata = body.get("metadata")
+            if not isinstance(text, (str, type(None))) or not isinstance(
+                metadata, (dict, type(None))
+            ):
+                return _error(400, "messaggio_non_valido")
+            refused = await self.refusal(request, str(sender))
+            if refused is not None:
+                return refused
+            collector = CollectingOutputChannel()
+            try:
+                await guarded(
+                    UserMessage(
+                        text or "",
+                        collector,
+                        str(sender),
+                        input_channel=self.name(),
+                        metadata=metadata,
+                    )
+                )
+            except CancelledError:
+                logger.error("REST message: no answer in time")
+            except Exception:
+                logger.exception("REST message: handling failed")  # the text is not logged
+            return response.json(collector.messages)
 
-    return checked
+        return webhook
 
 
 class WidgetOutput(SocketIOOutput):
@@ -100,11 +188,26 @@ class WidgetOutput(SocketIOOutput):
 
 
 class GuardedSocketIOInput(SocketIOInput):
-    """The socket.io channel used by the web widget, with user text neutralised."""
+    """The socket.io channel of the web widget, guarded.
+
+    `session_request {session_id, token?}`: a widget session id (32 hex) is confirmed as asked
+    when the conversation has no message yet or the token is its conversation token; otherwise
+    the tab gets a new session. The token comes in a `session_token {session_id, token}` event
+    just before `session_confirm`. `user_uttered` is accepted only for the session confirmed on
+    that socket.
+    """
 
     @classmethod
     def name(cls) -> str:
-        return "socketio"
+        return WIDGET_CHANNEL
+
+    async def may_join(self, session_id: str, token: object) -> bool:
+        if not is_widget(session_id):
+            return False
+        if token_matches(session_id, str(token or "")):
+            return True
+        events = await _events(session_id)  # a session nobody wrote in yet is the asker's
+        return events is not None and opened_by(events) is None
 
     def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
@@ -112,21 +215,56 @@ class GuardedSocketIOInput(SocketIOInput):
         return WidgetOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        blueprint = super().blueprint(guard(widget_sessions_only(on_new_message)))
+        guarded = guard(on_new_message)
+        blueprint = super().blueprint(guarded)
         sio = self.sio
         assert sio is not None
+        confirmed: dict[str, str] = {}  # socket id -> the session confirmed on it
 
-        # Replaces Rasa 3.6's handler, which calls `enter_room` without awaiting it: a coroutine
-        # in the python-socketio we have, so the tab never joined its session's room and never
-        # got a reply. Session ids other than the widget's are replaced by a new one.
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: str) -> None:
+            confirmed.pop(sid, None)
+
+        # Replaces Rasa 3.6's handler, which calls `enter_room` without awaiting it (a coroutine
+        # in the python-socketio we have: the tab never joined its room) and lets any tab join
+        # any session.
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: dict[str, Any] | None) -> None:
-            requested = str((data or {}).get("session_id") or "")
-            session_id = requested if is_widget(requested) else new_widget_id()
+        async def session_request(sid: str, data: Any) -> None:
+            data = data if isinstance(data, dict) else {}
+            requested = str(data.get("session_id") or "")
+            joined_ok = await self.may_join(requested, data.get("token"))
+            session_id = requested if joined_ok else new_widget_id()
+            confirmed[sid] = session_id
             if self.session_persistence:
                 joined = sio.enter_room(sid, session_id, namespace=self.namespace)
                 if inspect.isawaitable(joined):
                     await joined
+            token = conversation_token(session_id)
+            await sio.emit(
+                "session_token",
+                {"session_id": session_id, "token": token},
+                room=sid,
+                namespace=self.namespace,
+            )
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Any) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id = str(data.get("session_id") or "")
+            if not session_id or confirmed.get(sid) != session_id:
+                logger.warning("socket.io message for a session not confirmed on its socket")
+                return
+            text = data.get("message")
+            metadata = data.get(self.metadata_key)
+            await guarded(
+                UserMessage(
+                    text if isinstance(text, str) else "",
+                    WidgetOutput(sio, self.bot_message_evt),
+                    session_id,
+                    input_channel=self.name(),
+                    metadata=metadata if isinstance(metadata, dict) else None,
+                )
+            )
 
         return blueprint

@@ -1,7 +1,8 @@
 """Rasa's SQL tracker store, configured from `DATABASE_URL` like the rest of the application.
 
 SQLite (the default, in var/) gets WAL and a busy timeout so that the Rasa server, the action
-server and the web process can share the file; PostgreSQL is used as Rasa configures it.
+server and the web process can share the file, `synchronous=FULL` and owner-only permissions;
+PostgreSQL is used as Rasa configures it.
 """
 
 from __future__ import annotations
@@ -16,15 +17,21 @@ from rasa.shared.core.domain import Domain
 from sqlalchemy.engine import make_url
 
 from bot.config import get_settings
+from bot.db.engine import make_private
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.close()
+def _sqlite_pragmas(database: str) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+        make_private(database)
+
+    return on_connect
 
 
 class UrlSQLTrackerStore(SQLTrackerStore):
@@ -41,9 +48,9 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             kwargs.pop(ignored, None)
         if url.get_backend_name() == "sqlite":
             database = str(Path(url.database or "var/bot.db").resolve())
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            Path(database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             super().__init__(domain, dialect="sqlite", db=database, event_broker=event_broker)
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas(database))
             return
         super().__init__(
             domain,

@@ -33,6 +33,7 @@ from typing import Any
 from sqlalchemy import update
 
 from bot.db.types import utc_now
+from bot.logging_setup import redact
 from bot.tickets.models import OutboxMessage
 from bot.tickets.unit_of_work import UnitOfWork
 
@@ -144,7 +145,7 @@ def mark_notification_failed(
         if message is None:
             return False
         message.claimed_until = None
-        message.last_error = error[:_MAX_ERROR_LENGTH]
+        message.last_error = redact(error)[:_MAX_ERROR_LENGTH]  # as in the logs: no secrets, no PII
         if message.attempts >= max_attempts:
             message.abandoned_at = moment
         else:

@@ -13,9 +13,15 @@ def main() -> None:
     configure_logging()
     settings = get_settings()
     # No WebSocket routes here (the widget's socket.io is Rasa's); uvicorn's "auto" would import
-    # a websockets API newer than the 10.x that Rasa pins, and fail at start.
+    # a websockets API newer than the 10.x that Rasa pins, and fail at start. No proxy headers:
+    # bot.web.proxies believes X-Forwarded-* only from TRUSTED_PROXIES.
     uvicorn.run(
-        create_app(), host=settings.web_host, port=settings.web_port, log_config=None, ws="none"
+        create_app(),
+        host=settings.web_host,
+        port=settings.web_port,
+        log_config=None,
+        ws="none",
+        proxy_headers=False,
     )
 
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from bot.config import get_settings
 from bot.notify.registry import build_adapters
 from bot.rasa_client import RasaClient
-from bot.web import handoff, uploads, widget
+from bot.web import conversations, errors, handoff, uploads, widget
 from bot.web.console.routes import router as console_router
 
 
@@ -34,6 +34,8 @@ def create_app() -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    errors.install(app)  # malformed requests: a 4xx with an Italian message, never a 500
+    app.include_router(conversations.router)  # POST /api/conversations: an id and its token
     app.include_router(uploads.router)
     app.include_router(handoff.router)  # the doctor's side of a hand-off
     widget.install(app)  # widget bundle, /demo, history; CORS for embedding sites

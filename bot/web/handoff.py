@@ -5,6 +5,11 @@ GET  /widget/api/handoff/{session_id}          the widget's view: queue place, w
 POST /widget/api/handoff/{session_id}/annulla  "continuo con l'assistente" from the widget's bar
 GET  /api/conversations/{conversation_id}/files/{token}
                                                a file an operator sent to this conversation
+
+The widget's two routes need the session's conversation token in the X-Conversation-Token
+header (bot/conversation_ids.py), as its history does. A file's link is its own key: 128 random
+bits bound to the conversation, handed only to that conversation (Telegram's bridge, the
+widget and a REST client's history).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from bot.config import get_settings
-from bot.conversation_ids import is_valid, is_widget
+from bot.conversation_ids import CONVERSATION_TOKEN_HEADER, is_valid, is_widget, token_matches
 from bot.handoff import service
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.storage import FileStore, InvalidStorageName
@@ -30,10 +35,19 @@ def _error(status: int, code: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message(code)}, status_code=status)
 
 
-@router.get("/widget/api/handoff/{session_id}")
-async def handoff_state(session_id: str) -> JSONResponse:
+def _refusal(session_id: str, request: Request) -> JSONResponse | None:
     if not is_widget(session_id):
         return _error(400, "conversazione_non_valida")
+    if not token_matches(session_id, request.headers.get(CONVERSATION_TOKEN_HEADER)):
+        return _error(403, "conversazione_altrui")
+    return None
+
+
+@router.get("/widget/api/handoff/{session_id}")
+async def handoff_state(session_id: str, request: Request) -> JSONResponse:
+    refused = _refusal(session_id, request)
+    if refused is not None:
+        return refused
     state = await asyncio.to_thread(service.state_of, UnitOfWork(), session_id)
     return JSONResponse(
         {
@@ -51,8 +65,9 @@ async def handoff_state(session_id: str) -> JSONResponse:
 async def cancel(session_id: str, request: Request) -> JSONResponse:
     """The conversation hears "cancel_handoff" as if the doctor had said it; its reply goes to
     the widget's socket.io room."""
-    if not is_widget(session_id):
-        return _error(400, "conversazione_non_valida")
+    refused = _refusal(session_id, request)
+    if refused is not None:
+        return refused
     rasa: RasaClient = request.app.state.rasa
     try:
         await rasa.trigger_intent(session_id, "cancel_handoff", output_channel="socketio")

@@ -15,6 +15,7 @@ import httpx
 
 from bot.config import PROJECT_ROOT
 from bot.db import session_factory
+from bot.rasa_client import api_headers
 from bot.tickets import UnitOfWork
 
 START_TIMEOUT_S = 240
@@ -32,7 +33,8 @@ class BotServers:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
-    token: str = "test-api-token"
+    token: str = "test-api-token-0123456789-abcdefghij"  # JWT secret: at least 32 bytes
+    action_token: str = "test-action-server-token-0123456789"
     extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
 
@@ -62,6 +64,7 @@ class BotServers:
             "WEB_PORT": str(self.web_port),
             "RASA_URL": self.rasa_url,
             "RASA_API_TOKEN": self.token,
+            "ACTION_SERVER_TOKEN": self.action_token,
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
             **self.extra_env,
@@ -111,10 +114,14 @@ class BotServers:
         response.raise_for_status()
         return list(response.json())
 
+    def api_headers(self) -> dict[str, str]:
+        """What Rasa's HTTP API wants: a JWT signed with the API token (never ?token=)."""
+        return api_headers(self.token)
+
     def tracker(self, sender: str) -> dict:
         response = httpx.get(
             f"{self.rasa_url}/conversations/{sender}/tracker",
-            params={"token": self.token},
+            headers=self.api_headers(),
             timeout=30,
         )
         response.raise_for_status()

@@ -45,7 +45,7 @@ def _messages(response: httpx.Response) -> str:
 
 @pytest.fixture
 def doctor(servers: BotServers) -> str:
-    return f"doc-{uuid.uuid4().hex[:10]}"
+    return f"doc-{uuid.uuid4().hex[:12]}"
 
 
 def _fill_until_summary(servers: BotServers, sender: str) -> str:
@@ -117,7 +117,7 @@ def test_a_doctor_files_a_request_and_sees_its_status(servers: BotServers, docto
 def test_a_ticket_number_alone_reveals_nothing(servers: BotServers, doctor: str) -> None:
     _fill_until_summary(servers, doctor)
     number = TICKET.search(texts(servers.say(doctor, "/confirm_filing"))).group(0)
-    stranger = f"stranger-{uuid.uuid4().hex[:8]}"
+    stranger = f"stranger-{uuid.uuid4().hex[:12]}"
     answer = texts(servers.say(stranger, f"a che punto è la pratica {number}?"))
     assert "e-mail" in answer and "ricevuta" not in answer.lower()
     wrong = texts(servers.say(stranger, f"stato {number} intruso@example.com"))

@@ -17,7 +17,7 @@ CHANNELS = {
 def _user_texts(stack: Stack, chat: int) -> list[str]:
     response = httpx.get(
         f"{stack.servers.rasa_url}/conversations/telegram:{chat}/tracker",
-        params={"token": stack.servers.token},
+        headers=stack.servers.api_headers(),
         timeout=30,
     )
     events = response.json().get("events") or []

@@ -18,8 +18,7 @@ from tests.telegram.fake_telegram import texts_of
 def _model_takes_uploads(stack: Stack) -> bool:
     domain = httpx.get(
         f"{stack.servers.rasa_url}/domain",
-        params={"token": stack.servers.token},
-        headers={"Accept": "application/json"},
+        headers={"Accept": "application/json", **stack.servers.api_headers()},
         timeout=30,
     ).json()
     return "upload_received" in json.dumps(domain.get("intents") or [])

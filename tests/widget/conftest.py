@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from bot.config import PROJECT_ROOT
+from bot.rasa_client import api_headers
 from tests.e2e.servers import BotServers
 from tests.widget.chat import ChatPage
 from tests.widget.proxy import CuttableProxy
@@ -103,7 +104,8 @@ class RasaApi:
     def trigger_intent(self, sender: str, intent: str, output_channel: str) -> None:
         response = httpx.post(
             f"{self.url}/conversations/{sender}/trigger_intent",
-            params={"token": self.token, "output_channel": output_channel},
+            params={"output_channel": output_channel},
+            headers=api_headers(self.token),
             json={"name": intent},
             timeout=60,
         )
@@ -113,11 +115,8 @@ class RasaApi:
         """A bot message said from outside, recorded and pushed as the notifier's speaker does."""
         response = httpx.post(
             f"{self.url}/conversations/{sender}/tracker/events",
-            params={
-                "token": self.token,
-                "output_channel": "socketio",
-                "execute_side_effects": "true",
-            },
+            params={"output_channel": "socketio", "execute_side_effects": "true"},
+            headers=api_headers(self.token),
             json=[{"event": "bot", "text": text}],
             timeout=60,
         )

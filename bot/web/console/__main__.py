@@ -3,7 +3,7 @@
 python -m bot.web.console create-admin <username>   # asks the password, or prints a new one
 python -m bot.web.console create-user <username> --role operatore|revisore|admin
 python -m bot.web.console merge-training            # review files -> data/nlu/review.yml
-python -m bot.web.console retention                 # delete old files of closed requests
+python -m bot.web.console retention                 # delete old files (closed, never filed, no row)
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import argparse
 import getpass
 import sys
 
+from bot.config import get_settings
 from bot.db import upgrade_to_head
 from bot.logging_setup import configure_logging
 from bot.web.console.models import ADMIN, ROLES
 from bot.web.console.passwords import generate_password
-from bot.web.console.retention import apply_retention
+from bot.web.console.retention import run_retention
 from bot.web.console.settings import get_console_settings
 from bot.web.console.texts import message
 from bot.web.console.training import merge_training
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     user.add_argument("--role", choices=ROLES, required=True)
     user.add_argument("--generate", action="store_true")
     commands.add_parser("merge-training", help="unisce i file di revisione in data/nlu/review.yml")
-    retention = commands.add_parser("retention", help="elimina i file delle richieste chiuse")
+    retention = commands.add_parser("retention", help="elimina i file da non conservare")
     retention.add_argument("--days", type=int, default=None, help="default: RETENTION_DAYS")
     args = parser.parse_args(argv)
     configure_logging()
@@ -90,8 +91,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     upgrade_to_head()
     days = settings.retention_days if args.days is None else args.days
-    deleted = apply_retention(days)
-    print(f"{deleted} allegati eliminati (richieste chiuse da più di {days} giorni).")
+    hours = get_settings().upload_orphan_hours
+    done = run_retention(days, hours)
+    print(f"{done.closed} allegati eliminati (richieste chiuse da più di {days} giorni).")
+    print(
+        f"{done.orphans} file mai allegati a una richiesta eliminati (più vecchi di {hours} ore)."
+    )
+    print(f"{done.unlisted} file senza riga nel database eliminati.")
     return 0
 
 

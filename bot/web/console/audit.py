@@ -1,5 +1,6 @@
-"""The audit log: every view and download of an attachment, every export, and every step of an
-operator in a hand-off, with who and where."""
+"""The audit log: every view and download of an attachment, every export, every transcript
+opened (masked, or with the personal data shown) and every step of an operator in a hand-off,
+with who and where."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ HANDOFF_FILE = "assistenza_file"
 HANDOFF_NOTE = "assistenza_nota"
 HANDOFF_RESOLVED = "assistenza_restituita"
 CALLBACK_ANSWERED = "richiamata_evasa"
+CONVERSATION_OPENED = "conversazione_aperta"
+CONVERSATION_REVEALED = "conversazione_dati_mostrati"
 
 
 @dataclass(frozen=True)

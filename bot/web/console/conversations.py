@@ -1,22 +1,27 @@
 """Conversations read from Rasa's SQL tracker store (table `events`, owned by Rasa).
 
-A user turn is "misunderstood" when its intent is nlu_fallback or a fallback action answered it;
-"low confidence" when its intent confidence is below CONSOLE_LOW_CONFIDENCE.
+A user turn is "misunderstood" when its intent is nlu_fallback or a fallback action answered it,
+unless it was said while the form asked a question (a name, a codice fiscale: NLU is not meant
+to read those; in the transcript, a message the form took is an "answer"); "low confidence" when
+its intent confidence is below CONSOLE_LOW_CONFIDENCE, form answers aside. Texts are
+shown masked (`masked`): codici fiscali, e-mail addresses, phone numbers and the names the doctor
+declared, as in the ticket lists.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, case, inspect, select
 from sqlalchemy.orm import Session
 
-from bot.conversation_ids import channel_of
+from bot.conversation_ids import EXTERNAL_PREFIX, channel_of
 from bot.tickets.models import Attachment, Ticket
+from bot.web.console.masking import mask_text
 from bot.web.console.models import ConversationReview, ConversationTag, TrainingExample
 from bot.web.console.ticket_queries import check_summary, day_start
 
@@ -35,8 +40,9 @@ EVENTS = Table(
 FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
 FALLBACK_INTENT = "nlu_fallback"
 HIDDEN_ACTIONS = frozenset({"action_listen", "action_session_start"})
+REQUESTED_SLOT = "requested_slot"
+NAME_SLOTS = frozenset({"nome", "cognome"})  # masked wherever they appear in the conversation
 PAGE_SIZE = 25
-EXTERNAL_PREFIX = "EXTERNAL: "
 
 
 def _when(timestamp: float | None) -> datetime | None:
@@ -51,6 +57,22 @@ def _json(raw: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+class FormState:
+    """What the slot events of one conversation say so far: the question the form is asking,
+    and the names declared."""
+
+    def __init__(self) -> None:
+        self.asking: str | None = None
+        self.names: set[str] = set()
+
+    def see_slot(self, data: dict[str, Any]) -> None:
+        name, value = data.get("name"), data.get("value")
+        if name == REQUESTED_SLOT:
+            self.asking = str(value) if value else None
+        elif name in NAME_SLOTS and isinstance(value, str):
+            self.names.add(value)
+
+
 @dataclass
 class UserTurn:
     event_id: int
@@ -58,7 +80,7 @@ class UserTurn:
     intent: str | None
     confidence: float | None
     misunderstood: bool = False
-    answer: bool = False  # the answer to a form's question
+    form_answer: bool = False  # said while the form asked a question: never "misunderstood"
 
 
 @dataclass
@@ -80,12 +102,17 @@ class ConversationSummary:
         return sum(
             1
             for turn in self.turns
-            if not turn.answer and turn.confidence is not None and turn.confidence < threshold
+            if not turn.form_answer and turn.confidence is not None and turn.confidence < threshold
         )
+
+    names: set[str] = field(default_factory=set)
 
     @property
     def preview(self) -> str:
-        return self.turns[0].text[:80] if self.turns else ""
+        return mask_text(self.turns[0].text, self.names)[:80] if self.turns else ""
+
+    def masked(self, text: str) -> str:
+        return mask_text(text, self.names)
 
 
 def has_events_table(session: Session) -> bool:
@@ -118,22 +145,15 @@ def summaries(
     ).all()
     found: dict[str, ConversationSummary] = {}
     last_turn: dict[str, UserTurn] = {}
-    requested: dict[str, str | None] = {}
-    asked: dict[str, str | None] = {}
+    forms: dict[str, FormState] = defaultdict(FormState)
     for event_id, sender, kind, timestamp, intent, action, raw in rows:
+        if kind == "slot":
+            forms[sender].see_slot(_json(raw))
+            continue
         summary = found.setdefault(sender, ConversationSummary(sender))
         moment = _when(timestamp)
         summary.started = summary.started or moment
         summary.last = moment or summary.last
-        if kind == "slot":
-            data = _json(raw)
-            name, value = data.get("name"), data.get("value")
-            if name == "requested_slot":
-                requested[sender] = value if isinstance(value, str) else None
-            elif sender in last_turn and asked.get(sender) == name and value is not None:
-                last_turn[sender].misunderstood = False  # the form took it as its answer
-                last_turn[sender].answer = True
-            continue
         if kind == "user":
             data = _json(raw)
             summary.channel = summary.channel or str(data.get("input_channel") or "")
@@ -147,15 +167,17 @@ def summaries(
                 text=str(data.get("text") or ""),
                 intent=intent,
                 confidence=float(confidence) if confidence is not None else None,
-                misunderstood=intent == FALLBACK_INTENT,
+                form_answer=forms[sender].asking is not None,
             )
+            turn.misunderstood = intent == FALLBACK_INTENT and not turn.form_answer
             summary.turns.append(turn)
             last_turn[sender] = turn
-            asked[sender] = requested.get(sender)
         elif kind == "action" and action in FALLBACK_ACTIONS and sender in last_turn:
-            last_turn[sender].misunderstood = not last_turn[sender].answer
+            turn = last_turn[sender]
+            turn.misunderstood = not turn.form_answer
     for conversation_id, summary in found.items():
         summary.channel = channel_of(conversation_id, summary.channel or None)
+        summary.names = forms[conversation_id].names
     _add_console_data(session, found)
     return sorted(
         found.values(),
@@ -256,6 +278,7 @@ class TranscriptEntry:
     buttons: list[str] = field(default_factory=list)
     action: str | None = None
     misunderstood: bool = False
+    form_answer: bool = False  # said while the form asked a question
     answer_to: str | None = None  # the form's slot this message answered
     title: str | None = None
     author: str | None = None
@@ -273,6 +296,31 @@ class Transcript:
     reviewed_at: datetime | None
     reviewed_by: str | None
     training: dict[int, str]  # event id -> intent it was sent to training data as
+    names: set[str] = field(default_factory=set)  # declared by the doctor
+
+    def masked(self) -> Transcript:
+        """The same transcript with personal data partly hidden (what revisori read)."""
+        entries = [
+            replace(
+                entry,
+                text=mask_text(entry.text, self.names),
+                buttons=[mask_text(b, self.names) for b in entry.buttons],
+                file=self._masked_file(entry.file),
+            )
+            for entry in self.entries
+        ]
+        return replace(self, entries=entries)
+
+    def _masked_file(self, file: dict[str, Any] | None) -> dict[str, Any] | None:
+        """A file's name and the reasons it was refused may quote personal data too."""
+        if file is None:
+            return None
+        masked = dict(file)
+        if isinstance(masked.get("name"), str):
+            masked["name"] = mask_text(masked["name"], self.names)
+        if isinstance(masked.get("problems"), list):
+            masked["problems"] = [mask_text(str(p), self.names) for p in masked["problems"]]
+        return masked
 
     @property
     def last_event_id(self) -> int:
@@ -349,8 +397,8 @@ def transcript(session: Session, conversation_id: str) -> Transcript | None:
     entries: list[TranscriptEntry] = []
     channel = ""
     last_user: TranscriptEntry | None = None
-    requested: str | None = None  # the form's question at the time of each message
-    asked: str | None = None  # ... when the latest user message arrived
+    form = FormState()  # the form's question at the time of each message, the names declared
+    asked: str | None = None  # the form's question when the latest user message arrived
     for row in rows:
         data = _json(row.data)
         moment = _when(row.timestamp)
@@ -380,15 +428,15 @@ def transcript(session: Session, conversation_id: str) -> Transcript | None:
                     for item in (parsed.get("intent_ranking") or [])[:3]
                     if isinstance(item, dict)
                 ],
-                misunderstood=row.intent_name == FALLBACK_INTENT,
+                form_answer=form.asking is not None,
             )
-            last_user, asked = entry, requested
+            entry.misunderstood = row.intent_name == FALLBACK_INTENT and not entry.form_answer
+            last_user, asked = entry, form.asking
             entries.append(entry)
         elif row.type_name == "slot":
             name, value = data.get("name"), data.get("value")
-            if name == "requested_slot":
-                requested = value if isinstance(value, str) else None
-            elif last_user is not None and asked and name == asked and value is not None:
+            form.see_slot(data)
+            if last_user is not None and asked and name == asked and value is not None:
                 # The form took this message as its answer: not a misunderstanding.
                 last_user.kind, last_user.answer_to, last_user.misunderstood = (
                     "answer",
@@ -404,7 +452,7 @@ def transcript(session: Session, conversation_id: str) -> Transcript | None:
         elif row.type_name == "action" and row.action_name not in HIDDEN_ACTIONS:
             fallback = row.action_name in FALLBACK_ACTIONS
             if fallback and last_user is not None and last_user.kind == "user":
-                last_user.misunderstood = True
+                last_user.misunderstood = not last_user.form_answer
             entries.append(TranscriptEntry(row.id, "action", moment, action=row.action_name))
     review = session.get(ConversationReview, conversation_id)
     tags = session.execute(
@@ -432,6 +480,7 @@ def transcript(session: Session, conversation_id: str) -> Transcript | None:
         reviewed_at=review.reviewed_at if review else None,
         reviewed_by=review.reviewed_by if review else None,
         training={event_id: intent for event_id, intent in training},
+        names=form.names,
     )
 
 

@@ -1,6 +1,7 @@
 """The numbers on the dashboard: requests per status and per day, time to a decision, how many
-conversations reached a request, how often the assistant did not understand, and what; the
-hand-off to a person (bot/handoff/metrics.py)."""
+conversations reached a request, how often the assistant did not understand, and what (answers to
+the form's questions never count as not understood; personal data are masked); the hand-off to a
+person (bot/handoff/metrics.py)."""
 
 from __future__ import annotations
 
@@ -88,7 +89,8 @@ def build_dashboard(session: Session, *, days: int = 30, today: date | None = No
             turns += 1
             if turn.misunderstood:
                 wrong += 1
-                misunderstood[" ".join(turn.text.lower().split())[:120]] += 1
+                text = conversation.masked(" ".join(turn.text.split()))
+                misunderstood[text.lower()[:120]] += 1
     return Dashboard(
         per_status=[(status, int(counts.get(status, 0))) for status in ALL_STATUSES],
         per_day=_per_day(session, days, day),

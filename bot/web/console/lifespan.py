@@ -1,4 +1,4 @@
-"""Background work of the console inside the web process: the daily retention run."""
+"""Background work of the console inside the web process: the retention run, at start and daily."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from bot.web.console.retention import apply_retention
+from bot.config import get_settings
+from bot.web.console.retention import run_retention
 from bot.web.console.settings import get_console_settings
 from bot.web.console.users import count_users
 
@@ -17,10 +18,10 @@ logger = logging.getLogger(__name__)
 DAY_S = 24 * 3600
 
 
-async def _daily_retention(days: int) -> None:
+async def _daily_retention(days: int, orphan_hours: int) -> None:
     while True:
         try:
-            await asyncio.to_thread(apply_retention, days)
+            await asyncio.to_thread(run_retention, days, orphan_hours)
         except Exception:  # a failed run must not stop tomorrow's
             logger.exception("retention run failed")
         await asyncio.sleep(DAY_S)
@@ -37,15 +38,14 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
             )
     except Exception:  # the schema may not be migrated yet in some test set-ups
         logger.warning("staff console: cannot count users (database not migrated?)")
-    task = (
-        asyncio.create_task(_daily_retention(settings.retention_days))
-        if settings.retention_days > 0
-        else None
+    # Always: even with RETENTION_DAYS=0 the files that never reached a request, and the files
+    # without a row, are not kept.
+    task = asyncio.create_task(
+        _daily_retention(settings.retention_days, get_settings().upload_orphan_hours)
     )
     try:
         yield
     finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,6 +1,12 @@
-"""Personal data partly hidden, for lists: enough to recognise a request, not to copy the data."""
+"""Personal data partly hidden, for lists and transcripts: enough to recognise a request, not to
+copy the data."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.personal_data_patterns import CODICE_FISCALE, EMAIL, PHONE
 
 MASK = "•"
 
@@ -30,3 +36,20 @@ def mask_phone(value: str | None) -> str:
     if len(digits) <= 3:
         return MASK * len(digits)
     return MASK * (len(digits) - 3) + digits[-3:]
+
+
+def mask_name(value: str | None) -> str:
+    """Mario De Rossi -> M•••• D• R••••"""
+    return " ".join(word[0] + MASK * (len(word) - 1) for word in (value or "").split())
+
+
+def mask_text(text: str, names: Iterable[str] = ()) -> str:
+    """Free text (a transcript line) with its codici fiscali, e-mail addresses and phone numbers
+    masked as in the lists, and the given names (what the doctor declared) too."""
+    masked = CODICE_FISCALE.sub(lambda m: mask_codice_fiscale(m.group(0)), text)
+    masked = EMAIL.sub(lambda m: mask_email(m.group(0)), masked)
+    masked = PHONE.sub(lambda m: mask_phone(m.group(0)), masked)
+    for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+        masked = pattern.sub(lambda m: mask_name(m.group(0)), masked)
+    return masked

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.web.console.settings import ConsoleSettings
+from bot.web.proxies import is_https
 
 SESSION_COOKIE = "console_session"
 LOGIN_COOKIE = "console_login"  # CSRF token of the login form, before there is a session
@@ -70,7 +71,7 @@ def touched(session: SessionData, *, now: float | None = None) -> SessionData:
 
 def _secure(request: Request, settings: ConsoleSettings) -> bool:
     if settings.cookie_secure == "auto":
-        return request.url.scheme == "https"
+        return is_https(request)  # X-Forwarded-Proto only from TRUSTED_PROXIES
     return settings.cookie_secure == "true"
 
 

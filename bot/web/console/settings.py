@@ -7,12 +7,11 @@ them; every name is listed in `ConsoleSettings` below.
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from bot.config import get_settings
+from bot.config import get_settings, secret_from_env_or_file
 
 
 def _int(name: str, default: int) -> int:
@@ -40,29 +39,13 @@ class ConsoleSettings:
     var_dir: Path
 
 
-def _secret_key(var_dir: Path) -> str:
-    """CONSOLE_SECRET_KEY, or a random key kept in var/ and shared by every web process."""
-    configured = os.environ.get("CONSOLE_SECRET_KEY", "").strip()
-    if configured:
-        return configured
-    path = var_dir / "console_secret.key"
-    var_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_urlsafe(48))
-    return path.read_text(encoding="ascii").strip()
-
-
 def load_console_settings() -> ConsoleSettings:
     var_dir = get_settings().var_dir
     secure = os.environ.get("CONSOLE_COOKIE_SECURE", "auto").strip().lower() or "auto"
     if secure not in ("auto", "true", "false"):
         raise ValueError("CONSOLE_COOKIE_SECURE must be auto, true or false")
     return ConsoleSettings(
-        secret_key=_secret_key(var_dir),
+        secret_key=secret_from_env_or_file("CONSOLE_SECRET_KEY", var_dir / "console_secret.key"),
         cookie_secure=secure,
         session_idle_minutes=_int("CONSOLE_SESSION_IDLE_MINUTES", 30),
         session_max_hours=_int("CONSOLE_SESSION_MAX_HOURS", 12),

@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "review": frozenset({ADMIN, REVISORE}),
     "dashboard": frozenset({ADMIN, OPERATORE, REVISORE}),
     "audit": frozenset({ADMIN}),
+    "personal_data": frozenset({ADMIN}),  # transcripts with the personal data shown (audited)
     "users": frozenset({ADMIN}),
 }
 

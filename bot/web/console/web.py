@@ -27,6 +27,7 @@ from bot.web.console.sessions import (
 from bot.web.console.settings import ConsoleSettings, get_console_settings
 from bot.web.console.texts import label, message, texts
 from bot.web.console.users import Staff, get_user
+from bot.web.proxies import client_address
 
 PREFIX = "/staff"
 ROME = ZoneInfo("Europe/Rome")
@@ -89,7 +90,8 @@ class Context:
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "sconosciuto"
+    """The client's address; X-Forwarded-For counts only from TRUSTED_PROXIES."""
+    return client_address(request)
 
 
 def current(request: Request) -> Context | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bot.conversation_ids import CONVERSATION_TOKEN_HEADER
+
 # The widget's own routes and the upload API; the staff console stays same-origin.
 CROSS_ORIGIN_PREFIXES = ("/widget/", "/api/conversations/")
 
@@ -16,7 +18,7 @@ class WidgetCORSMiddleware:
             app,
             allow_origins=list(allowed_origins),
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Content-Type"],
+            allow_headers=["Content-Type", CONVERSATION_TOKEN_HEADER],
             allow_credentials=False,
             max_age=600,
         )

@@ -3,8 +3,10 @@
 GET /widget/widget.js                 a small loader of the bundle below (the snippet's URL)
 GET /widget/widget.<hash>.js          the bundle (build.sh makes it): compressed, cached a year
 GET /widget/config.json               where the widget finds Rasa's socket.io, upload limit
-GET /widget/api/history/{session_id}  the transcript of a widget conversation
-POST /widget/api/start/{session_id}   a new conversation's first question (once)
+GET /widget/api/history/{session_id}  the transcript of a widget conversation (its token in
+                                      the X-Conversation-Token header)
+POST /widget/api/start/{session_id}   a new conversation's first question (once; no token: it
+                                      acts only on a conversation nobody has written in)
 GET /widget/favicon.svg               the demo page's icon
 GET /demo                             a page with the widget embedded
 """
@@ -20,7 +22,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.config import get_settings
-from bot.conversation_ids import is_widget
+from bot.conversation_ids import CONVERSATION_TOKEN_HEADER, is_widget, token_matches
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.web.texts import message
 from bot.web.widget.cors import WidgetCORSMiddleware
@@ -117,6 +119,11 @@ async def history(session_id: str, request: Request) -> JSONResponse:
         return JSONResponse(
             {"error": "conversazione_non_valida", "message": message("conversazione_non_valida")},
             status_code=400,
+        )
+    if not token_matches(session_id, request.headers.get(CONVERSATION_TOKEN_HEADER)):
+        return JSONResponse(
+            {"error": "conversazione_altrui", "message": message("conversazione_altrui")},
+            status_code=403,
         )
     rasa: RasaClient = request.app.state.rasa
     try:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from bot.db.types import utc_now
-from bot.web.console import reviews
+from bot.web.console import audit, reviews
 from bot.web.console.conversations import (
     PAGE_SIZE,
     ConversationFilters,
@@ -17,6 +17,7 @@ from bot.web.console.conversations import (
     user_message,
 )
 from bot.web.console.db import transaction
+from bot.web.console.masking import mask_text
 from bot.web.console.models import TrainingExample
 from bot.web.console.training import add_to_review_file, domain_intents
 from bot.web.console.web import (
@@ -24,6 +25,7 @@ from bot.web.console.web import (
     CheckedForm,
     Context,
     PageContext,
+    client_ip,
     date_filter,
     redirect,
     render,
@@ -83,17 +85,32 @@ def conversation_list(
 
 
 @router.get("/conversazioni/{conversation_id}")
-def conversation(request: Request, conversation_id: str, context: PageContext) -> Response:
+def conversation(
+    request: Request, conversation_id: str, context: PageContext, mostra: str = ""
+) -> Response:
+    """The transcript, personal data masked; `?mostra=si` shows them to admins. Both audited."""
     require(context, "conversations")
+    revealed = mostra == "si"
+    if revealed:
+        require(context, "personal_data")
     with transaction() as session:
         found = transcript(session, conversation_id)
-    if found is None:
-        raise HTTPException(status_code=404)
+        if found is None:
+            raise HTTPException(status_code=404)
+        audit.record(
+            session,
+            actor=context.staff.username,
+            action=audit.CONVERSATION_REVEALED if revealed else audit.CONVERSATION_OPENED,
+            ip=client_ip(request),
+            detail=conversation_id[:255],
+        )
     return render(
         request,
         "conversation.html",
         context,
-        conversation=found,
+        conversation=found if revealed else found.masked(),
+        revealed=revealed,
+        may_reveal=context.staff.may("personal_data"),
         intents=domain_intents(),
         threshold=context.settings.low_confidence,
         may_review=context.staff.may("review"),
@@ -162,6 +179,9 @@ def add_training_example(
         text = user_message(session, conversation_id, event_id)
         if not text:
             raise HTTPException(status_code=404)
+        found = transcript(session, conversation_id)
+        if mask_text(text, found.names if found else ()) != text:
+            return _back(request, conversation_id, context, errore="dati_personali_nel_messaggio")
         example = session.execute(
             select(TrainingExample).where(
                 TrainingExample.conversation_id == conversation_id,

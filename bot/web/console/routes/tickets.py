@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Path, Request
 from starlette.responses import Response, StreamingResponse
 
 from bot.storage import InvalidStorageName, open_attachment
@@ -36,9 +37,11 @@ from bot.web.console.web import (
     render,
     require,
 )
+from bot.web.errors import MAX_DB_INTEGER
 
 router = APIRouter(prefix=PREFIX)
 logger = logging.getLogger(__name__)
+AttachmentId = Annotated[int, Path(ge=1, le=MAX_DB_INTEGER)]  # beyond 64 bits: a 400, not a 500
 
 
 @router.get("/richieste")
@@ -163,7 +166,7 @@ _FILE_HEADERS = {
 
 @router.get("/allegati/{attachment_id}")
 def attachment(
-    request: Request, context: ApiContext, attachment_id: int, vista: int = 0
+    request: Request, context: ApiContext, attachment_id: AttachmentId, vista: int = 0
 ) -> Response:
     """The stored file: with `vista=1` shown in the browser (images, PDF), otherwise downloaded.
     Every access is audited (viewed or downloaded)."""
@@ -182,7 +185,7 @@ def attachment(
 
 @router.get("/allegati/{attachment_id}/pagine/{page}.png")
 def attachment_page(
-    request: Request, context: ApiContext, attachment_id: int, page: int
+    request: Request, context: ApiContext, attachment_id: AttachmentId, page: int
 ) -> Response:
     """One page of a PDF attachment as a picture (pdftoppm, bounded in time); audited."""
     if not 1 <= page <= 10:

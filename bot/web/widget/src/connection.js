@@ -1,6 +1,10 @@
 // The conversation with Rasa's socket.io channel (session persistence on: the session id is
 // the sender id, and every tab that asks for it joins the same room and gets the replies).
 //
+// The server hands the session's token (session_token) before confirming it; the token is asked
+// for again to rejoin an existing session. A session the server would not reopen is replaced by
+// a new one (session_confirm with another id).
+//
 // A message counts as delivered when the server acknowledges it, which python-socketio does
 // after Rasa has handled it. Until then it stays queued: sent again after a reconnection, so a
 // network drop never loses what the doctor typed.
@@ -11,8 +15,9 @@ const ACK_TIMEOUT_MS = 60_000;
 
 export class Connection {
   /**
-   * @param {{url: string, path: string, sessionId: string}} options
-   * @param {{onState: Function, onBotMessage: Function, onDelivered: Function}} handlers
+   * @param {{url: string, path: string, sessionId: string, token: Function}} options
+   * @param {{onState: Function, onBotMessage: Function, onDelivered: Function,
+   *          onToken: Function, onReplaced: Function}} handlers
    */
   constructor(options, handlers) {
     this.options = options;
@@ -35,9 +40,16 @@ export class Connection {
     });
     this.socket = socket;
     socket.on("connect", () => {
-      socket.emit("session_request", { session_id: this.options.sessionId });
+      socket.emit("session_request", { session_id: this.options.sessionId, token: this.options.token() });
     });
-    socket.on("session_confirm", () => {
+    socket.on("session_token", (data) => {
+      if (data && typeof data.session_id === "string") this.handlers.onToken(data.session_id, data.token);
+    });
+    socket.on("session_confirm", (sessionId) => {
+      if (typeof sessionId === "string" && sessionId && sessionId !== this.options.sessionId) {
+        this.handlers.onReplaced(sessionId);
+        return;
+      }
       this.setState("online");
       this.flush();
     });

@@ -2,6 +2,8 @@
 //   <prefix>:session               the session id = Rasa sender id, the same in every tab
 //   <prefix>:<session>:transcript  the last MAX_ENTRIES entries, shown at once on reload
 //   <prefix>:<session>:draft       the text being typed, not yet sent
+//   <prefix>:<session>:token       the session's token, given by the server: needed to rejoin
+//                                  the session, read its history and send files
 //   <prefix>:open                  whether the panel was open
 // The server's history replaces the transcript after load; unsent messages stay local until sent.
 
@@ -65,8 +67,25 @@ export class Store {
   newSession(oldId) {
     this.remove(`${oldId}:transcript`);
     this.remove(`${oldId}:draft`);
+    this.remove(`${oldId}:token`);
     this.remove("session");
     return this.session().id;
+  }
+
+  /** The session the server gave instead of the old one (which it would not reopen). */
+  adopt(oldId, newId) {
+    for (const key of ["transcript", "draft", "token"]) this.remove(`${oldId}:${key}`);
+    this.set("session", newId);
+  }
+
+  token(sessionId) {
+    return this.get(`${sessionId}:token`) || "";
+  }
+
+  saveToken(sessionId, token) {
+    if (/^[0-9a-f]{32}$/.test(sessionId) && typeof token === "string" && token) {
+      this.set(`${sessionId}:token`, token);
+    }
   }
 
   transcript(sessionId) {

@@ -1,5 +1,6 @@
 // Files go to the web process's upload API (the same for every channel):
 //   POST <server>/api/conversations/<session>/uploads?purpose=&filename=   body: the file
+//   with the session's token in the X-Conversation-Token header
 // 200 accepted, 422 rejected (problems + the bot's replies), 413 too big, 503 Rasa down;
 // every error answer carries an Italian "message".
 
@@ -33,7 +34,7 @@ export function precheck(file, maxBytes, strings) {
  * Sends one file; resolves to {status, body} (status 0: no connection). XMLHttpRequest
  * rather than fetch, for the upload progress.
  */
-export function uploadFile({ serverUrl, sessionId, file, purpose, onProgress }) {
+export function uploadFile({ serverUrl, sessionId, token, file, purpose, onProgress }) {
   const params = new URLSearchParams({ filename: file.name });
   if (purpose) params.set("purpose", purpose);
   const url = `${serverUrl}/api/conversations/${encodeURIComponent(sessionId)}/uploads?${params}`;
@@ -41,6 +42,7 @@ export function uploadFile({ serverUrl, sessionId, file, purpose, onProgress }) 
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    if (token) xhr.setRequestHeader("X-Conversation-Token", token);
     xhr.responseType = "text";
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(Math.round((100 * event.loaded) / event.total));

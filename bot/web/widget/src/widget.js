@@ -89,12 +89,20 @@ export class ChatWidget {
   }
 
   connect() {
+    const sessionId = this.sessionId;
     this.connection = new Connection(
-      { url: this.config.socketUrl, path: this.config.socketPath, sessionId: this.sessionId },
+      {
+        url: this.config.socketUrl,
+        path: this.config.socketPath,
+        sessionId,
+        token: () => this.store.token(sessionId),
+      },
       {
         onState: (state) => this.onConnectionState(state),
         onBotMessage: (message) => this.onBotMessage(message),
         onDelivered: (id) => this.onDelivered(id),
+        onToken: (id, token) => this.store.saveToken(id, token),
+        onReplaced: (id) => this.replaceSession(id),
       },
     );
     for (const entry of this.entries) {
@@ -111,6 +119,7 @@ export class ChatWidget {
     try {
       const response = await fetch(`${this.options.serverUrl}/widget/api/history/${sessionId}`, {
         credentials: "omit",
+        headers: { "X-Conversation-Token": this.store.token(sessionId) },
       });
       if (!response.ok) return;
       items = (await response.json()).entries;
@@ -122,6 +131,18 @@ export class ChatWidget {
     this.entries = mergeHistory(this.entries, items.map(historyEntry), since);
     this.renderAll();
     this.save();
+  }
+
+  /** The server would not reopen the old session (its token is missing): go on in the new one,
+   * with the messages not delivered yet. */
+  replaceSession(id) {
+    const undelivered = this.entries.filter((entry) => entry.from === "user" && entry.state);
+    this.connection?.stop();
+    this.store.adopt(this.sessionId, id);
+    this.historyWanted = false;
+    this.loadSession(id);
+    for (const entry of undelivered) this.addEntry(entry, { share: false });
+    this.connect();
   }
 
   followOtherTab() {
@@ -348,7 +369,10 @@ export class ChatWidget {
     const sessionId = this.sessionId;
     let state;
     try {
-      const response = await fetch(`${this.options.serverUrl}/widget/api/handoff/${sessionId}`, { credentials: "omit" });
+      const response = await fetch(`${this.options.serverUrl}/widget/api/handoff/${sessionId}`, {
+        credentials: "omit",
+        headers: { "X-Conversation-Token": this.store.token(sessionId) },
+      });
       if (!response.ok) return;
       state = await response.json();
     } catch {
@@ -389,6 +413,7 @@ export class ChatWidget {
     try {
       await fetch(`${this.options.serverUrl}/widget/api/handoff/${this.sessionId}/annulla`, {
         method: "POST", credentials: "omit",
+        headers: { "X-Conversation-Token": this.store.token(this.sessionId) },
       });
     } catch {
       this.ui.handoffCancel.hidden = false;
@@ -533,6 +558,7 @@ export class ChatWidget {
     const result = await uploadFile({
       serverUrl: this.options.serverUrl,
       sessionId: this.sessionId,
+      token: this.store.token(this.sessionId),
       file,
       purpose,
       onProgress: (percent) => {
