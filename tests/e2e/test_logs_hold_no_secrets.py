@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from bot.intake.samples import forms, pictures
+from bot.intake.samples import pictures, signed
 from bot.intake.samples.identity import CODICE_FISCALE, COGNOME, NOME
 from bot.tickets import FilingRequest, change_status, file_ticket
 from bot.tickets.models import OutboxMessage
@@ -82,9 +82,9 @@ def _file_a_request(bot: BotServers, doctor: str) -> str:
     replies = bot.say(doctor, "ho la CNS")
     for text in ("/file_request", NOME, COGNOME, CODICE_FISCALE):
         replies = bot.say(doctor, text)
-    _upload(bot, doctor, forms.filled_form_pdf(), "domanda.pdf")
+    _upload(bot, doctor, signed.pades_signed_pdf(), "domanda.pdf")
     _upload(bot, doctor, pictures.photo_jpeg(), "fronte.jpg")
-    _upload(bot, doctor, pictures.photo_jpeg(), "retro.jpg")
+    _upload(bot, doctor, pictures.back_photo_jpeg(), "retro.jpg")
     for text in (EMAIL, "333 123 4567", "00184", "sì", "no", "no", "/confirm_filing"):
         replies = bot.say(doctor, text)
     number = TICKET.search(texts(replies))

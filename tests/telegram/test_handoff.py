@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.db import session_factory
 from bot.handoff import service
 from bot.intake.samples.forms import filled_form_pdf
+from bot.intake.samples.signed import pades_signed_pdf
 from bot.tickets import UnitOfWork, change_status, file_ticket
 from tests.handoff.helpers import Console, make_operator, notices_in, on_database, wait_for
 from tests.telegram.conftest import Stack
@@ -52,7 +53,7 @@ def test_a_doctor_on_telegram_talks_to_an_operator_and_back(stack: Stack, chat: 
         what="the doctor's message in the console",
     )
     # A file too: the operator gets it, the doctor is told it was passed on.
-    telegram.send_document(chat, filled_form_pdf(), "modulo.pdf")
+    telegram.send_document(chat, pades_signed_pdf(), "modulo.pdf")
     passed = telegram.wait_for_messages(
         chat, after=seen, until=lambda m: "operatore" in texts_of(m)
     )

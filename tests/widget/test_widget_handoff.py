@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.handoff.models import Handoff
 from bot.intake.samples.forms import filled_form_pdf
+from bot.intake.samples.signed import pades_signed_pdf
 from bot.web.console.models import AuditEntry
 from tests.e2e.servers import BotServers
 from tests.handoff.helpers import PASSWORD, make_operator
@@ -89,7 +90,7 @@ def test_the_whole_hand_off_with_a_doctor_and_an_operator_at_once(
         expect(
             staff.locator(".turn.user").filter(has_text="ho un dubbio sul modulo")
         ).to_be_visible()
-        chat.attach("modulo-firmato.pdf", filled_form_pdf(), "application/pdf")
+        chat.attach("modulo-firmato.pdf", pades_signed_pdf(), "application/pdf")
         chat.page.locator(".send").click()
         expect(chat.page.locator(".row.user.accepted")).to_be_visible(timeout=60_000)
         expect(staff.locator(".turn.file").filter(has_text="modulo-firmato.pdf")).to_be_visible()
