@@ -5,20 +5,17 @@ Staff edit that file when inail.it moves a page; nothing else holds a link.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.config import get_settings
+from bot.texts import TextError, catalogue, fill, fold
+from bot.tickets.texts import categorisation
 
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
-
-class ContentError(ValueError):
+class ContentError(TextError):
     """The content file is malformed: a missing key or an unknown placeholder."""
 
 
@@ -47,9 +44,12 @@ class Content:
 
     def __init__(self, raw: dict[str, Any]) -> None:
         self._raw = raw
+        # The request's categorisation is the tickets' own (bot/tickets/ticket_texts.yml):
+        # what the doctor is told to choose is what every filed request carries.
         self._values: dict[str, str] = {
             **{k: str(v) for k, v in raw["links"].items()},
-            **{k: " ".join(str(v).split()) for k, v in raw["labels"].items()},
+            **{k: fold(v) for k, v in raw["labels"].items()},
+            **categorisation(),
         }
         self._buttons = {
             key: Button(title=str(b["title"]), payload=str(b["payload"]))
@@ -57,15 +57,10 @@ class Content:
         }
 
     def render(self, text: str, **extra: str) -> str:
-        values = {**self._values, **extra}
-
-        def fill(match: re.Match[str]) -> str:
-            key = match.group(1)
-            if key not in values:
-                raise ContentError(f"unknown placeholder {{{key}}}")
-            return values[key]
-
-        return _PLACEHOLDER.sub(fill, " ".join(str(text).split()))
+        try:
+            return fill(text, {**self._values, **extra})
+        except TextError as exc:
+            raise ContentError(str(exc)) from exc
 
     @property
     def links(self) -> dict[str, str]:
@@ -97,8 +92,7 @@ class Content:
 
 
 def load_content(path: Path) -> Content:
-    with path.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle)
+    raw = dict(catalogue(path.resolve()).data)
     for key in ("links", "labels", "paths", "answers", "clarify", "buttons", "continue"):
         if key not in raw:
             raise ContentError(f"{path}: missing section {key!r}")

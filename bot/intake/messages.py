@@ -6,21 +6,18 @@ so every refusal ends by saying what to send instead.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.intake.model import Problem
+from bot.texts import catalogue as load_catalogue
+from bot.texts import fill
 
 MESSAGES_FILE = Path(__file__).with_name("messages.yml")
 
 
-@lru_cache(maxsize=1)
 def catalogue() -> dict[str, Any]:
-    with MESSAGES_FILE.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return dict(load_catalogue(MESSAGES_FILE).data)
 
 
 def _render(section: str, code: str, purpose: str, params: dict[str, object]) -> Problem:
@@ -30,7 +27,7 @@ def _render(section: str, code: str, purpose: str, params: dict[str, object]) ->
         "cosa_inviare_breve": texts["cosa_inviare_breve"][purpose],
         **params,
     }
-    message = texts[section][code].format_map(values).strip()
+    message = fill(texts[section][code], values, folded=False).strip()
     return Problem(code=code, message=message[:1].upper() + message[1:])
 
 

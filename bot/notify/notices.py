@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
+from bot.texts import catalogue as load_catalogue
+from bot.texts import fill as fill_text
 from bot.tickets.texts import status_label
 
 ROME = ZoneInfo("Europe/Rome")
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 STATUS_CHANGED = "status_changed"
 
 
@@ -62,26 +59,16 @@ class Notice:
         return data
 
 
-@lru_cache(maxsize=1)
 def catalogue() -> dict[str, Any]:
-    with Path(__file__).with_name("notices.yml").open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    if not isinstance(data, dict) or not {"chat", "email", "autori"} <= data.keys():
+    data = dict(load_catalogue(Path(__file__).resolve().with_name("notices.yml")).data)
+    if not {"chat", "email", "autori"} <= data.keys():
         raise ValueError("notices.yml must have the sections chat, email and autori")
     return data
 
 
 def fill(template: str, values: dict[str, Any], *, fold: bool = True) -> str:
     """Placeholders filled; an unknown one is an error (a text would show "{x}" otherwise)."""
-    text = " ".join(str(template).split()) if fold else str(template)
-
-    def value(match: re.Match[str]) -> str:
-        key = match.group(1)
-        if key not in values:
-            raise KeyError(f"notice placeholder {{{key}}} has no value")
-        return str(values[key])
-
-    return _PLACEHOLDER.sub(value, text)
+    return fill_text(template, values, folded=fold)
 
 
 def file_path(conversation_id: str, token: str) -> str:

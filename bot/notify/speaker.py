@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.notify.notices import Notice, UnknownNotice, render
 from bot.notify.senders import PermanentFailure
 from bot.rasa_client import RasaClient
+from bot.texts import TextError
 from bot.tickets import Notification
 
 PAUSE_AFTER = frozenset({"handoff_taken"})
@@ -100,7 +101,7 @@ class ConversationSender:
         conversation = notification.conversation_id
         try:
             notice = render(notification.kind, notification.payload, conversation)
-        except (UnknownNotice, KeyError) as error:
+        except (UnknownNotice, TextError, KeyError) as error:
             raise PermanentFailure(f"no text for notice {notification.kind!r}: {error}") from None
         tracker = await self.rasa.tracker(conversation)
         recorded = "already recorded"

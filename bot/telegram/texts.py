@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.texts import catalogue
 
 _FILE = Path(__file__).resolve().parent / "messages.yml"
 
@@ -20,21 +19,13 @@ class Command:
     text: str
 
 
-@lru_cache(maxsize=1)
 def _messages() -> dict[str, Any]:
-    with _FILE.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    if not isinstance(data, dict):
-        raise ValueError("bot/telegram/messages.yml must contain a mapping")
-    return data
+    return dict(catalogue(_FILE).data)
 
 
 def text(key: str, **params: object) -> str:
     """A message by key; dotted keys reach nested sections (`non_supportato.voce`)."""
-    value: Any = _messages()
-    for part in key.split("."):
-        value = value[part]
-    return " ".join(str(value).split()).format(**params) if params else " ".join(str(value).split())
+    return catalogue(_FILE).text(key, params)
 
 
 def commands() -> tuple[Command, ...]:
@@ -45,9 +36,4 @@ def commands() -> tuple[Command, ...]:
 
 
 def has_text(key: str) -> bool:
-    value: Any = _messages()
-    for part in key.split("."):
-        if not isinstance(value, dict) or part not in value:
-            return False
-        value = value[part]
-    return True
+    return catalogue(_FILE).has(key)

@@ -1,4 +1,4 @@
-"""Italian texts of the ticket domain, loaded once from the YAML files beside this module."""
+"""Italian texts of the ticket domain, from the catalogues beside this module (bot/texts.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.texts import catalogue, fill, fold
 
 _HERE = Path(__file__).resolve().parent
+CATEGORISATION = ("categoria", "sottocategoria", "oggetto", "messaggio")
 
 
 def load_data_file(name: str) -> dict[str, Any]:
-    with (_HERE / name).open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    if not isinstance(data, dict):
-        raise ValueError(f"{name} must contain a mapping")
-    return data
+    return dict(catalogue(_HERE / name).data)
 
 
 @dataclass(frozen=True)
@@ -38,6 +35,18 @@ def ticket_texts() -> TicketTexts:
     return TicketTexts(**{name: data[name] for name in TicketTexts.__dataclass_fields__})
 
 
+def categorisation() -> dict[str, str]:
+    """InailRisponde's categorisation of every request, the one place it is written."""
+    texts = ticket_texts()
+    return {name: fold(getattr(texts, name)) for name in CATEGORISATION}
+
+
+def resubmission_reason(documents: list[str]) -> str:
+    """The status event's reason when the doctor sends new documents."""
+    labels = ", ".join(document_label(purpose) for purpose in documents)
+    return fill(ticket_texts().motivo_reinvio, {"allegati": labels})
+
+
 @lru_cache(maxsize=1)
 def error_messages() -> dict[str, str]:
     return {str(code): str(text) for code, text in load_data_file("messages.yml").items()}
@@ -46,7 +55,7 @@ def error_messages() -> dict[str, str]:
 def error_message(code: str) -> str:
     """The Italian sentence for an error code of the validators or the domain errors."""
     messages = error_messages()
-    return messages.get(code, messages["errore_generico"])
+    return fold(messages.get(code, messages["errore_generico"]))
 
 
 def status_label(status: str) -> str:

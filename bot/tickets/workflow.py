@@ -15,7 +15,7 @@ from bot.tickets.models import StatusEvent, Ticket
 from bot.tickets.numbers import parse_ticket_number
 from bot.tickets.outbox import say
 from bot.tickets.statuses import check_staff_transition, resubmission_target
-from bot.tickets.texts import document_label, ticket_texts
+from bot.tickets.texts import resubmission_reason
 from bot.tickets.unit_of_work import UnitOfWork
 from bot.tickets.views import StatusChange
 
@@ -81,9 +81,7 @@ def add_attachments_to_ticket(
         uow.attachments.supersede_on_ticket(ticket.id, replaced_purposes(purposes), moment)
         for attachment in new_files:
             attachment.ticket = ticket
-        reason = ticket_texts().motivo_reinvio.format(
-            allegati=", ".join(document_label(purpose) for purpose in purposes)
-        )
+        reason = resubmission_reason(purposes)
         change = _record_change(uow, ticket, to_status, RESUBMISSION_ACTOR, reason, moment)
         uow.commit()
         return change

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from bot.texts import catalogue
 
-
-@lru_cache(maxsize=1)
-def _messages() -> dict[str, str]:
-    with Path(__file__).with_name("messages.yml").open(encoding="utf-8") as handle:
-        return {k: " ".join(str(v).split()) for k, v in yaml.safe_load(handle).items()}
+_FILE = Path(__file__).resolve().with_name("messages.yml")
 
 
 def message(code: str, **params: object) -> str:
-    return _messages()[code].format(**params)
+    return catalogue(_FILE).text(code, params)

@@ -6,6 +6,7 @@ import pytest
 
 from bot.notify import notices
 from bot.notify.speaker import events_for, recorded_notice_ids
+from bot.texts import TextError
 
 
 def test_a_status_change_says_what_changed_why_and_what_next() -> None:
@@ -80,5 +81,5 @@ def test_an_unknown_notice_has_no_text() -> None:
 
 
 def test_a_missing_value_is_an_error_not_a_brace_in_the_text() -> None:
-    with pytest.raises(KeyError):
+    with pytest.raises(TextError):
         notices.render("handoff_taken", {}, "x")
