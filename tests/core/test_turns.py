@@ -92,7 +92,7 @@ def test_on_path_b_a_question_about_inailrisponde_is_answered_without_naming_it(
 
 
 def test_on_path_a_registering_is_not_needed() -> None:
-    outcome = reply("quindi la registrazione come utente generico non la devo fare?", path="A")
+    outcome = reply("allora non devo registrarmi come utente generico, giusto?", path="A")
     text = said(outcome)
     assert not outcome.set_path and "non deve registrarsi" in text
     assert "registrazione-utente-generico" not in text
