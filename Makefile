@@ -22,7 +22,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test venv model widget system-deps runtime-deps lint validate bench bench-nlu clean
+.PHONY: run test venv model widget system-deps runtime-deps lint validate bench bench-nlu bench-load clean
 
 run: venv model widget runtime-deps
 	@$(PY) -m bot.launcher
@@ -87,6 +87,11 @@ bench-nlu: venv
 bench: venv runtime-deps
 	@$(PY) -m bot.bench.intake
 	@$(PY) -m bot.bench.filing
+
+# Whole conversations at 1, 20 and 50 concurrent doctors against our stack (and the cluster, when
+# this tree has `run-cluster`) beside a bare `rasa init` bot it trains itself (bot/bench/load.py).
+bench-load: venv model widget runtime-deps
+	@$(PY) -m bot.bench.load
 
 clean:
 	rm -rf $(VENV) models results
