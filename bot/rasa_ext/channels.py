@@ -42,6 +42,7 @@ from bot.conversation_ids import (
     token_matches,
 )
 from bot.dialogue.user_text import neutralise, offered_payloads
+from bot.rasa_ext.tracker_store import UrlSQLTrackerStore, innermost
 from bot.web.texts import message as italian
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,20 @@ async def _events(sender_id: str) -> list[dict[str, Any]] | None:
         logger.warning("Could not read a conversation from the tracker store")
         return None
     return [] if tracker is None else [event.as_dict() for event in tracker.events]
+
+
+async def _opener(sender_id: str) -> tuple[bool, str | None]:
+    """(readable, the channel that opened the conversation or None: nobody wrote in it yet),
+    from its first user events over every session, not from its whole history."""
+    try:
+        store = innermost(Sanic.get_app().ctx.agent.tracker_store)
+        if isinstance(store, UrlSQLTrackerStore):
+            return True, opened_by(store.opening_user_events(sender_id))
+        tracker = await store.retrieve_full_tracker(sender_id)
+    except Exception:
+        logger.warning("Could not read a conversation from the tracker store")
+        return False, None
+    return True, opened_by([e.as_dict() for e in tracker.events] if tracker else [])
 
 
 async def _payloads_offered_to(sender_id: str) -> set[str]:
@@ -111,10 +126,9 @@ class GuardedRestInput(RestInput):
             return None
         if is_issued(sender):
             return _error(403, "conversazione_altrui")
-        events = await _events(sender)
-        if events is None:
+        readable, channel = await _opener(sender)
+        if not readable:
             return _error(503, "riprovare_piu_tardi")
-        channel = opened_by(events)
         if channel not in (None, self.name()):
             return _error(403, "conversazione_altrui")  # e.g. a widget session
         return None
@@ -206,8 +220,8 @@ class GuardedSocketIOInput(SocketIOInput):
             return False
         if token_matches(session_id, str(token or "")):
             return True
-        events = await _events(session_id)  # a session nobody wrote in yet is the asker's
-        return events is not None and opened_by(events) is None
+        readable, channel = await _opener(session_id)  # nobody wrote in it yet: the asker's
+        return readable and channel is None
 
     def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
