@@ -34,6 +34,9 @@ def rasa_arguments(argv: list[str], secret: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     install_redaction()
+    from bot.rasa_ext import action_results
+
+    action_results.install()  # the action server's answers checked without re-checking the schema
     sys.argv = rasa_arguments(
         list(sys.argv[1:] if argv is None else argv), get_settings().rasa_api_token
     )

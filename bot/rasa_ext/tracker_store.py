@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm
+import sqlalchemy.pool
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
@@ -35,6 +37,8 @@ from bot.config import get_settings
 from bot.db.engine import make_private
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+SQLITE_POOL_SIZE = 4
+SQLITE_POOL_OVERFLOW = 8
 RECENT_EVENTS_LIMIT = 200  # a session longer than this is read in part
 RECENT_EVENTS = 100  # events kept from its end (about 15 turns), from a turn's start
 OPENING_EVENTS = 60  # at most this many events before the session's first action_listen
@@ -74,7 +78,19 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             database = str(Path(url.database or "var/bot.db").resolve())
             Path(database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             super().__init__(domain, dialect="sqlite", db=database, event_broker=event_broker)
+            # Rasa's engine opens a new SQLite connection (and runs the pragmas) for every read
+            # and write, several per turn: this one keeps a few open.
+            url_used = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(
+                url_used,
+                poolclass=sa.pool.QueuePool,
+                pool_size=SQLITE_POOL_SIZE,
+                max_overflow=SQLITE_POOL_OVERFLOW,
+                connect_args={"check_same_thread": False},
+            )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas(database))
+            self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
             return
         super().__init__(
             domain,
