@@ -126,7 +126,8 @@ class LevelStats:
     turns: list[float] = field(default_factory=list)  # REST turn latencies (s)
     uploads: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
-    conversations: int = 0
+    conversations: int = 0  # played to their end
+    senders: list[str] = field(default_factory=list)  # every conversation opened
     elapsed: float = 0.0
     cpu_s: float = 0.0
     peak_rss: int = 0
@@ -183,14 +184,17 @@ class Doctor:
         except aiohttp.ClientError as error:
             raise Failed("connection") from error
 
-    async def open(self, issued: bool) -> tuple[str, str | None]:
+    async def open(self, issued: bool, stats: LevelStats) -> tuple[str, str | None]:
         if not (issued and self.full):
-            return f"bench-load-{uuid.uuid4().hex}", None
-        status, body = await self._post(f"{self.target.web_url}/api/conversations")
-        if status != 201:
-            raise Failed(f"HTTP {status} (new conversation)")
-        issued_body = json.loads(body)
-        return str(issued_body["sender"]), str(issued_body["token"])
+            sender, token = f"bench-load-{uuid.uuid4().hex}", None
+        else:
+            status, body = await self._post(f"{self.target.web_url}/api/conversations")
+            if status != 201:
+                raise Failed(f"HTTP {status} (new conversation)")
+            issued_body = json.loads(body)
+            sender, token = str(issued_body["sender"]), str(issued_body["token"])
+        stats.senders.append(sender)
+        return sender, token
 
     async def say(self, sender: str, token: str | None, text: str, stats: LevelStats) -> str:
         headers = {TOKEN_HEADER: token} if token else None
@@ -222,7 +226,7 @@ class Doctor:
 
     async def conversation(self, issued: bool, deadline: float, stats: LevelStats) -> bool:
         """One whole conversation; False when the time was up before its end."""
-        sender, token = await self.open(issued)
+        sender, token = await self.open(issued, stats)
         for step in doctor_script():
             if time.monotonic() >= deadline:
                 return False

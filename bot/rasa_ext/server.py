@@ -28,7 +28,9 @@ def rasa_arguments(argv: list[str], secret: str) -> list[str]:
             )
     if "--enable-api" in argv and not secret:
         raise SystemExit("RASA_API_TOKEN must be set when the HTTP API is enabled")
-    jwt = ["--jwt-secret", secret, "--jwt-method", "HS256"] if secret else []
+    # `--jwt-secret=…` in one argument: a random secret may start with "-" (token_urlsafe),
+    # which argparse would take for an option and refuse to start.
+    jwt = [f"--jwt-secret={secret}", "--jwt-method", "HS256"] if secret else []
     return ["rasa", "run", *argv, *jwt]
 
 
