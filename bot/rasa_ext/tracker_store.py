@@ -2,7 +2,8 @@
 
 SQLite (the default, in var/) gets WAL and a busy timeout so that the Rasa server, the action
 server and the web process can share the file, `synchronous=FULL` and owner-only permissions;
-PostgreSQL is used as Rasa configures it.
+PostgreSQL is used as Rasa configures it, with connections checked before use: after a database
+restart the store reconnects by itself instead of failing once per pooled connection.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
 from bot.config import get_settings
 from bot.db.engine import make_private
@@ -64,3 +66,12 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             **kwargs,
         )
+        checked = sa.create_engine(
+            self.engine.url,
+            pool_pre_ping=True,
+            hide_parameters=True,
+            **create_engine_kwargs(self.engine.url),
+        )
+        self.engine.dispose()
+        self.engine = checked
+        self.sessionmaker = sessionmaker(bind=checked)
