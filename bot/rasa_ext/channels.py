@@ -8,7 +8,11 @@
   conversations another channel opened; a socket.io tab speaks only in the session it was
   confirmed for, and rejoins an existing session only with that session's token.
 - The channel recorded with a message is the channel's own name, never one from the body.
-- Malformed requests get a 400 with an Italian message, never a 500.
+- Malformed requests get a 400 with an Italian message, never a 500; a message that could not
+  be recorded (database or Redis unreachable) a 503, never a 200.
+- With `REDIS_URL`, the socket.io servers of every Rasa instance share a Redis message queue
+  (python-socketio's `AsyncRedisManager`): what any instance emits to a session's room reaches
+  the tab whichever instance holds its socket (notices, operators' messages).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from socketio import AsyncRedisManager, AsyncServer
 
+from bot.config import get_settings
 from bot.conversation_ids import (
     CONVERSATION_TOKEN_HEADER,
     TOKEN_HEADER,
@@ -176,7 +182,10 @@ class GuardedRestInput(RestInput):
             except CancelledError:
                 logger.error("REST message: no answer in time")
             except Exception:
+                # The tracker or lock store is unreachable (database, Redis): the message was
+                # not recorded, so the client is told to send it again, never "received".
                 logger.exception("REST message: handling failed")  # the text is not logged
+                return _error(503, "riprovare_piu_tardi")
             return response.json(collector.messages)
 
         return webhook
@@ -199,6 +208,20 @@ class WidgetOutput(SocketIOOutput):
                 for b in buttons
             ]
         await self._send_message(recipient_id, payload)
+
+
+SOCKETIO_CHANNEL = "inail-socketio"  # the Redis pub/sub channel the instances share
+
+
+def share_rooms(sio: AsyncServer, redis_url: str) -> None:
+    """Routes the server's emits through Redis, before any socket connects (the manager starts
+    listening on the first connection); without a URL, rooms stay in this process."""
+    if not redis_url:
+        return
+    manager = AsyncRedisManager(redis_url, channel=SOCKETIO_CHANNEL)
+    manager.set_server(sio)
+    sio.manager = manager
+    sio.manager_initialized = False
 
 
 class GuardedSocketIOInput(SocketIOInput):
@@ -233,6 +256,7 @@ class GuardedSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(guarded)
         sio = self.sio
         assert sio is not None
+        share_rooms(sio, get_settings().redis_url)
         confirmed: dict[str, str] = {}  # socket id -> the session confirmed on it
 
         @sio.on("disconnect", namespace=self.namespace)

@@ -44,6 +44,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     from rasa.__main__ import main as rasa_main
 
+    from bot.rasa_ext.tracker_store import install_strict_tracker_store
+
+    install_strict_tracker_store()  # a database error fails the turn, never half-records it
     rasa_main()
 
 

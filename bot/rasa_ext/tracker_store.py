@@ -2,7 +2,16 @@
 
 SQLite (the default, in var/) gets WAL and a busy timeout so that the Rasa server, the action
 server and the web process can share the file, `synchronous=FULL` and owner-only permissions;
-PostgreSQL is used as Rasa configures it.
+PostgreSQL is used as Rasa configures it, with connections checked before use: after a database
+restart the store reconnects by itself instead of failing once per pooled connection.
+
+Rasa wraps every tracker store in `FailSafeTrackerStore`, which, when the database can't be
+read, hands out an empty conversation (the doctor would start again from nothing, and the
+turn's events go to the store on top of the real history) and, when it can't be written, keeps
+the turn in this process's memory only while the client is told it was received.
+`StrictTrackerStore` (installed by `python -m bot.rasa_ext.server`) lets those errors through:
+the turn fails, the REST channel answers 503 "servizio momentaneamente non disponibile", and
+nothing is half-recorded.
 
 A long conversation does not slow every turn. Rasa reads, replays and sends to the action server
 every event of the current session on each message, and its policies walk them all, so a turn
@@ -28,7 +37,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 import sqlalchemy.pool
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.core.tracker_store import (
+    FailSafeTrackerStore,
+    SQLTrackerStore,
+    TrackerStore,
+    create_engine_kwargs,
+)
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
@@ -104,6 +118,15 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             **kwargs,
         )
+        checked = sa.create_engine(
+            self.engine.url,
+            pool_pre_ping=True,
+            hide_parameters=True,
+            **create_engine_kwargs(self.engine.url),
+        )
+        self.engine.dispose()
+        self.engine = checked
+        self.sessionmaker = sa.orm.sessionmaker(bind=checked)
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -212,3 +235,26 @@ def innermost(store: TrackerStore) -> TrackerStore:
             break
         store = inner
     return store
+
+
+def _reraise(error: Exception) -> None:
+    raise error
+
+
+class StrictTrackerStore(FailSafeTrackerStore):
+    """Rasa's wrapper without the fallback: a tracker store error fails the turn."""
+
+    def __init__(
+        self,
+        tracker_store: TrackerStore,
+        on_tracker_store_error: Any = None,
+        fallback_tracker_store: TrackerStore | None = None,
+    ) -> None:
+        super().__init__(tracker_store, on_tracker_store_error=_reraise)
+
+
+def install_strict_tracker_store() -> None:
+    """Makes Rasa's agent wrap its tracker store in `StrictTrackerStore` (call before it starts)."""
+    import rasa.core.agent
+
+    rasa.core.agent.FailSafeTrackerStore = StrictTrackerStore  # type: ignore[misc]
