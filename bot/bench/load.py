@@ -58,6 +58,7 @@ DEFAULT_LONG_TURNS = 300
 REQUEST_TIMEOUT_S = 120.0  # one turn or one upload (files are read by OCR, queued under load)
 MAX_CONVERSATIONS_PER_DOCTOR = 10_000
 MAX_LONG_TURNS = 2_000
+CLUSTER_PORTS = 50  # `make run-cluster` listens on CLUSTER_PORT .. CLUSTER_PORT + 49
 TICKET = re.compile(r"IR-\d{4}-\d{6}")
 TOKEN_HEADER = "X-Conversation-Token"
 
@@ -426,12 +427,14 @@ _UPLOAD_LINE = re.compile(r"POST (http://[^\s/]+)/api/conversations")
 
 @contextlib.contextmanager
 def cluster_stack(ports: list[int]) -> Iterator[Target]:
-    """`make run-cluster` on its own ports and var/, addresses read from what it prints."""
+    """`make run-cluster` on its own ports (`CLUSTER_PORT` and the 49 after it) and a throwaway
+    var/ (its own PostgreSQL and Redis data), addresses read from what it prints."""
     var = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
     env = {
         **os.environ,
         "VAR_DIR": str(var),
-        "CLUSTER_PORT_BASE": str(ports[0]),
+        "CLUSTER_DIR": str(var / "cluster"),
+        "CLUSTER_PORT": str(ports[0]),
         "RASA_TELEMETRY_ENABLED": "false",
     }
     env.pop("TELEGRAM_BOT_TOKEN", None)
@@ -450,7 +453,7 @@ def cluster_stack(ports: list[int]) -> Iterator[Target]:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             output = out_path.read_text(errors="replace")
-            if "Ready." in output:
+            if "Ready" in output and _UPLOAD_LINE.search(output):
                 break
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the cluster did not start:\n{output[-2000:]}")
@@ -619,7 +622,7 @@ def _start(name: str, ports: Ports, opts: Options) -> contextlib.AbstractContext
     if name == "bare":
         return bare_bot(ports.take(1)[0], opts.bare_dir)
     if name == "cluster":
-        return cluster_stack(ports.take(20))
+        return cluster_stack(ports.take(CLUSTER_PORTS))
     return single_stack(ports.take(3))
 
 
