@@ -47,7 +47,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.bench.measure import percentile, tree_cpu_seconds, tree_rss_bytes
+from bot.bench.measure import cpu_by_label, percentile, tree_cpu_seconds, tree_rss_bytes
 from bot.bench.routing import START_TIMEOUT_S, Stack, free_port
 from bot.config import PROJECT_ROOT
 
@@ -131,6 +131,7 @@ class LevelStats:
     senders: list[str] = field(default_factory=list)  # every conversation opened
     elapsed: float = 0.0
     cpu_s: float = 0.0
+    cpu_by_process: dict[str, float] = field(default_factory=dict)
     peak_rss: int = 0
 
     @property
@@ -284,12 +285,17 @@ async def play_level(
         stop = asyncio.Event()
         sampler = asyncio.create_task(_sample_rss(target.roots, stats, stop))
         cpu_before = tree_cpu_seconds(target.roots)
+        by_process_before = cpu_by_label(target.roots)
         started = time.monotonic()
         deadline = started + seconds
         doctors = [Doctor(target, http, files) for _ in range(users)]
         await asyncio.gather(*(d.run(i, deadline, stats) for i, d in enumerate(doctors)))
         stats.elapsed = time.monotonic() - started
         stats.cpu_s = tree_cpu_seconds(target.roots) - cpu_before
+        stats.cpu_by_process = {
+            name: seconds - by_process_before.get(name, 0.0)
+            for name, seconds in cpu_by_label(target.roots).items()
+        }
         stop.set()
         await sampler
     return stats
@@ -502,6 +508,15 @@ def report(results: list[LevelStats], long_runs: dict[str, tuple[float, float, i
         for s in errors:
             kinds = ", ".join(f"{kind}: {n}" for kind, n in s.errors.most_common())
             print(f"  {s.setup} {s.users} users: {kinds}")
+    print("\nCPU seconds per REST turn, by process (workers: the file checks' processes):")
+    for s in results:
+        shares = sorted(s.cpu_by_process.items(), key=lambda item: -item[1])
+        parts = ", ".join(
+            f"{name} {seconds / len(s.turns):.3f}"
+            for name, seconds in shares
+            if s.turns and seconds / len(s.turns) >= 0.001
+        )
+        print(f"  {s.setup:8} {s.users:3d} users: {parts}")
     by = {(s.setup, s.users): s for s in results}
     levels = sorted({s.users for s in results})
     ours = [name for name in ("single", "cluster") if any(s.setup == name for s in results)]

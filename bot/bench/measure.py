@@ -70,6 +70,33 @@ def tree_cpu_seconds(roots: list[int]) -> float:
     return sum(s.cpu_s for root in roots for s in process_tree(root))
 
 
+def label(pid: int) -> str:
+    """A short name for a process: the module of `python -m <module>`, else the program."""
+    try:
+        argv = (PROC / str(pid) / "cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    words = [a.decode(errors="replace") for a in argv if a]
+    if "-m" in words[:-1]:
+        return words[words.index("-m") + 1].removeprefix("bot.")
+    if any("multiprocessing" in w for w in words):
+        return "worker"
+    for word in words[1:3]:
+        if word.endswith("/rasa"):
+            return "rasa " + " ".join(words[words.index(word) + 1 : words.index(word) + 2])
+    return Path(words[0]).name[:24] if words else "?"
+
+
+def cpu_by_label(roots: list[int]) -> dict[str, float]:
+    """CPU seconds so far of the trees' processes, summed per `label` (workers apart)."""
+    totals: dict[str, float] = {}
+    for root in roots:
+        for sample in process_tree(root):
+            name = label(sample.pid)
+            totals[name] = totals.get(name, 0.0) + sample.cpu_s
+    return totals
+
+
 def tree_rss_bytes(roots: list[int]) -> int:
     """Resident memory of every process of the trees, summed (pages shared after a fork count
     once per process, as `ps` shows them)."""
