@@ -82,6 +82,14 @@ async def _opener(sender_id: str) -> tuple[bool, str | None]:
 
 
 async def _payloads_offered_to(sender_id: str) -> set[str]:
+    try:
+        store = innermost(Sanic.get_app().ctx.agent.tracker_store)
+        if isinstance(store, UrlSQLTrackerStore):
+            # The latest events only: the buttons are those of the last few bot messages.
+            return offered_payloads(store.latest_events(sender_id))
+    except Exception:
+        logger.warning("Could not read a conversation from the tracker store")
+        return set()  # unreadable: no payload is trusted
     events = await _events(sender_id)
     return offered_payloads(events) if events else set()  # unreadable: no payload is trusted
 

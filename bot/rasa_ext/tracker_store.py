@@ -57,6 +57,7 @@ RECENT_EVENTS_LIMIT = 200  # a session longer than this is read in part
 RECENT_EVENTS = 100  # events kept from its end (about 15 turns), from a turn's start
 OPENING_EVENTS = 60  # at most this many events before the session's first action_listen
 OPENING_USER_EVENTS_PAGE = 50
+LATEST_EVENTS = 60  # what the REST guard reads for the buttons just offered
 # Types whose latest event in the skipped middle still shapes the state (Rasa's type names).
 RESETS = ("restart", "reset_slots")
 LATEST_OF = (("active_loop",), ("pause", "resume"))
@@ -137,8 +138,11 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             return await super()._retrieve(sender_id, True)
         with self.session_scope() as session:
             query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-            stored = query.count()
-            rows = query.all() if stored <= RECENT_EVENTS_LIMIT else self._in_part(query)
+            rows = query.limit(RECENT_EVENTS_LIMIT + 1).all()  # a short session: one query
+            stored = len(rows)
+            if stored > RECENT_EVENTS_LIMIT:
+                stored = query.count()
+                rows = self._in_part(query)
             events = [json.loads(row.data) for row in rows]
         if not self.domain or not events:
             return None
@@ -177,6 +181,19 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         picked = sorted({i for q in wanted for (i,) in q.all() if i is not None})
         carried = query.order_by(None).filter(event.id.in_(picked)).order_by(event.id).all()
         return [*opening, *carried, *recent]
+
+    def latest_events(self, sender_id: str, limit: int = LATEST_EVENTS) -> list[dict[str, Any]]:
+        """The conversation's latest `limit` events, oldest first (the buttons just offered)."""
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            rows = (
+                session.query(event.data)
+                .filter(event.sender_id == sender_id)
+                .order_by(event.id.desc())
+                .limit(limit)
+                .all()
+            )
+        return [json.loads(row.data) for row in reversed(rows)]
 
     def opening_user_events(self, sender_id: str) -> Iterator[dict[str, Any]]:
         """The conversation's user events from its very start (every session), oldest first,

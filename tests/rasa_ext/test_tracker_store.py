@@ -182,3 +182,17 @@ def test_who_opened_a_conversation_is_read_from_its_first_messages(
     _stored(store, sender, [ActionExecuted("action_session_start"), SessionStarted()])
     assert opened_by(store.opening_user_events(sender)) == "socketio"
     assert opened_by(store.opening_user_events("nessuno-3f9c0a1b2e7d")) is None
+
+
+def test_the_buttons_just_offered_are_read_from_the_latest_events(
+    store: UrlSQLTrackerStore,
+) -> None:
+    from bot.dialogue.user_text import offered_payloads
+
+    sender = "bottoni-3f9c0a1b2e7d"
+    _stored(store, sender, _conversation(300))
+    whole = [e.as_dict() for e in run(store.retrieve_full_tracker(sender)).events]
+    latest = store.latest_events(sender)
+    assert latest == whole[-len(latest) :] and len(latest) == tracker_store.LATEST_EVENTS
+    assert offered_payloads(latest) == offered_payloads(whole)
+    assert offered_payloads(latest) == {"/affirm299", "/affirm298", "/affirm297"}
