@@ -276,7 +276,7 @@ def banner(supervisor: ClusterSupervisor) -> str:
         f"  REST:      POST {url}/webhooks/rest/webhook"
         f' {{"sender": "{example}", "message": "ciao"}}\n'
         f"  uploads:   POST {url}/api/conversations/<sender>/uploads\n"
-        f"  widget:    {url}/ (demo page; socket.io at {url}/socket.io, sticky)\n"
+        f"  widget:    {url}/demo (demo page; socket.io at {url}/socket.io, sticky)\n"
         f"  console:   {url}/staff (first admin: set -a; . {layout.directory}/cluster.env;"
         " .venv/bin/python -m bot.web.console create-admin <username>)\n"
         f"  balancer statistics: {layout.stats_url}\n"
