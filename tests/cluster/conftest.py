@@ -197,7 +197,7 @@ class Cluster:
         response = httpx.post(
             f"http://127.0.0.1:{self.layout.rasa_port(rasa_number)}/conversations/{sender}"
             "/tracker/events",
-            params={"output_channel": "socketio"},
+            params={"output_channel": "socketio", "execute_side_effects": "true"},
             headers=api_headers(API_TOKEN),
             json=[{"event": "bot", "text": text}],
             timeout=60,

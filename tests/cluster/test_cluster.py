@@ -35,6 +35,9 @@ from tests.widget.conftest import CHROMIUM, CHROMIUM_ARGS
 TICKET = re.compile(r"IR-\d{4}-\d{6}")
 APPLICATIONS = ("actions-1", "actions-2", "web-1", "web-2", "notify-1", "notify-2", "rasa-2")
 shared: dict[str, Any] = {}  # what a later test checks of an earlier one
+# The first test also waits for the cluster to start (two Rasa servers loading the model on
+# two cores), the last for a Rasa server to start again.
+pytestmark = pytest.mark.timeout(900)
 
 
 def _sender(kind: str) -> str:
