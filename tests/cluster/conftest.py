@@ -28,6 +28,7 @@ from bot.db import session_factory
 from bot.db.engine import dispose_engines
 from bot.rasa_client import api_headers
 from bot.tickets import UnitOfWork
+from tests.telegram.fake_telegram import FakeTelegram
 
 START_TIMEOUT_S = 480
 API_TOKEN = "cluster-test-api-token-0123456789-abcdefghij"
@@ -62,11 +63,16 @@ def wait_until(check: Callable[[], Any], timeout: float, what: str, every: float
         time.sleep(every)
 
 
+TELEGRAM_TOKEN = "424242:cluster-test-token"
+WEBHOOK_PATH = "/telegram/webhook"
+
+
 @dataclass
 class Cluster:
     directory: Path
     port: int = field(default_factory=_free_base)
     process: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def layout(self) -> ClusterLayout:
@@ -94,6 +100,7 @@ class Cluster:
             HANDOFF_HOURS="sempre",
             RASA_TELEMETRY_ENABLED="false",
         )
+        env.update(self.extra_env)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cluster"],
@@ -222,8 +229,23 @@ class Cluster:
 
 
 @pytest.fixture(scope="package")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+def telegram() -> Iterator[FakeTelegram]:
+    fake = FakeTelegram(TELEGRAM_TOKEN)
+    fake.start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="package")
+def cluster(tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram) -> Iterator[Cluster]:
     running = Cluster(tmp_path_factory.mktemp("cluster"))
+    # Telegram in webhook mode behind the same balancer (the fake Bot API posts the updates).
+    running.extra_env.update(
+        TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
+        TELEGRAM_API_URL=telegram.url,
+        TELEGRAM_WEBHOOK_URL=f"{running.url}{WEBHOOK_PATH}",
+        TELEGRAM_WEBHOOK_SECRET="cluster-test-webhook-secret",
+    )
     running.start()
     try:
         yield running

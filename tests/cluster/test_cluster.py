@@ -28,7 +28,8 @@ from bot.intake.samples.identity import CODICE_FISCALE, COGNOME, NOME
 from bot.intake.samples.people import PEOPLE
 from bot.tickets import say
 from bot.tickets.models import Attachment, OutboxMessage, Ticket
-from tests.cluster.conftest import UNAVAILABLE, Cluster, wait_until
+from tests.cluster.conftest import UNAVAILABLE, WEBHOOK_PATH, Cluster, wait_until
+from tests.telegram.fake_telegram import FakeTelegram
 from tests.widget.chat import ChatPage
 from tests.widget.conftest import CHROMIUM, CHROMIUM_ARGS
 
@@ -161,6 +162,20 @@ def _served(cluster: Cluster) -> dict[str, int]:
         for row in csv.DictReader(io.StringIO(text))
         if row["pxname"] == "rasa"
     }
+
+
+def test_telegram_updates_come_through_the_balancer(
+    cluster: Cluster, telegram: FakeTelegram
+) -> None:
+    states = cluster.backends()
+    assert states[("telegram", "telegram-1")] == states[("telegram", "telegram-2")] == "UP"
+    assert telegram.webhook and telegram.webhook["url"] == f"{cluster.url}{WEBHOOK_PATH}"
+    chat = 777_000_000 + uuid.uuid4().int % 1_000_000
+    telegram.say(chat, "ho la CNS")
+    replies = telegram.wait_for_messages(chat, until=lambda sent: any(
+        "InailRisponde" in m.text for m in sent))  # fmt: skip
+    assert telegram.webhook_responses[-1] == 200
+    assert any("InailRisponde" in m.text for m in replies)
 
 
 def test_a_notice_reaches_the_widget_from_the_instance_without_its_socket(
