@@ -22,17 +22,15 @@ import sys
 import time
 from dataclasses import replace
 from types import FrameType
-from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.channels import CHANNELS
 from bot.cluster import infra
 from bot.cluster.haproxy import haproxy_config
 from bot.cluster.layout import HOST, ClusterLayout
 from bot.config import Settings, get_settings
 from bot.db import upgrade_to_head
-from bot.launcher import Service, Supervisor, private_directory
+from bot.launcher import Service, Supervisor, bridges, private_directory
 
 READY_TIMEOUT_S = 300
 RESTART_DELAY_S = 1.0
@@ -90,9 +88,8 @@ def application_services(
             ),
             Service(f"notify-{n}", _python("-m", "bot.notify"), None),
         ]
-    for channel in CHANNELS:
-        if not (channel.bridge and channel.enabled_by and os.environ.get(channel.enabled_by)):
-            continue
+    for channel in bridges(dict(os.environ)):
+        assert channel.bridge is not None
         if channel.name == "telegram" and telegram_webhook:
             listed += [
                 Service(
@@ -114,10 +111,10 @@ def application_services(
 class ClusterSupervisor(Supervisor):
     def __init__(self, settings: Settings, layout: ClusterLayout) -> None:
         self.layout = layout
-        self.telegram_path = _telegram_webhook_path()
+        self.telegram_path = _telegram_webhook_path(settings)
         self.infrastructure: list[Service] = []
-        self.database_url = os.environ.get("DATABASE_URL", "").strip()
-        self.redis_url = os.environ.get("REDIS_URL", "").strip()
+        self.database_url = settings.database_url
+        self.redis_url = settings.redis_url
         self.restarts: dict[str, list[float]] = {}
         # PostgreSQL and Redis are ours unless DATABASE_URL / REDIS_URL name servers elsewhere.
         self.own_postgres = not self.database_url.startswith("postgresql")
@@ -250,11 +247,14 @@ class ClusterSupervisor(Supervisor):
         environment.chmod(0o600)
 
 
-def _telegram_webhook_path() -> str | None:
-    if not os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
+def _telegram_webhook_path(settings: Settings) -> str | None:
+    """The path of Telegram's webhook on the balancer, when the bridge runs in webhook mode."""
+    if not settings.telegram_bot_token:
         return None
-    url = os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip()
-    return (urlsplit(url).path or "/") if url else None
+    from bot.telegram.settings import load_telegram_settings
+
+    telegram = load_telegram_settings(settings)
+    return telegram.webhook_path if telegram.webhook_mode else None
 
 
 def banner(supervisor: ClusterSupervisor) -> str:
@@ -267,7 +267,7 @@ def banner(supervisor: ClusterSupervisor) -> str:
         if supervisor.telegram_path
         else (
             "  Telegram: long polling (one bridge); set TELEGRAM_WEBHOOK_URL for webhook mode\n"
-            if os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+            if supervisor.settings.telegram_bot_token
             else "  Telegram: off; set TELEGRAM_BOT_TOKEN (and TELEGRAM_WEBHOOK_URL) to enable it\n"
         )
     )
@@ -295,7 +295,8 @@ def main() -> int:
         return 1
     try:
         layout = ClusterLayout.from_settings(settings)
-    except ValueError as error:
+        supervisor = ClusterSupervisor(settings, layout)
+    except ValueError as error:  # a setting out of range, Telegram's webhook without its secret
         print(f"Error: {error}", file=sys.stderr)
         return 1
 
@@ -304,7 +305,6 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     os.umask(0o077)
-    supervisor = ClusterSupervisor(settings, layout)
     print(
         f"Starting the cluster: {layout.instances} of each process behind HAProxy at "
         f"{layout.public_url}...",

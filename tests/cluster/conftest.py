@@ -39,7 +39,7 @@ UNAVAILABLE = "Servizio momentaneamente non disponibile"
 def _free_base() -> int:
     """A port P with P..P+50 all free (the cluster's ports follow CLUSTER_PORT)."""
     for _ in range(50):
-        base = random.randrange(20_000, 40_000, 100)
+        base = random.randrange(20_000, 32_000, 100)  # below the ephemeral ports
         try:
             for port in range(base, base + 51):
                 with socket.socket() as probe:
