@@ -160,6 +160,12 @@ class ClusterSupervisor(Supervisor):
     def applications(self) -> list[Service]:
         return [s for s in self.services if s not in self.infrastructure]
 
+    def launch(self, service: Service) -> None:
+        if service.name == "postgresql" and (user := infra.postgres_user()):
+            # Again at every start: something may have closed a directory above its data since.
+            infra.let_traverse(self.layout.postgres_dir, user)
+        super().launch(service)
+
     def start_infrastructure(self) -> None:
         databases = [s for s in self.infrastructure if s.name != "haproxy"]
         self.start(databases)

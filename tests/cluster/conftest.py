@@ -8,10 +8,12 @@ import json
 import os
 import random
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -238,7 +240,10 @@ def telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture(scope="package")
 def cluster(tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram) -> Iterator[Cluster]:
-    running = Cluster(tmp_path_factory.mktemp("cluster"))
+    # Not under pytest's base temporary directory: each pytest session makes that 0700 again,
+    # and PostgreSQL (run as `postgres`) must keep reaching its data directory inside.
+    directory = Path(tempfile.mkdtemp(prefix="inail-cluster-"))
+    running = Cluster(directory)
     # Telegram in webhook mode behind the same balancer (the fake Bot API posts the updates).
     running.extra_env.update(
         TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
@@ -252,3 +257,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram) ->
     finally:
         running.stop()
         dispose_engines()
+        kept = tmp_path_factory.mktemp("cluster-logs")  # for a failure's post-mortem
+        shutil.copytree(running.layout.log_dir, kept / "log", dirs_exist_ok=True)
+        shutil.copy(directory / "cluster.out", kept)
+        shutil.rmtree(directory, ignore_errors=True)
