@@ -258,6 +258,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram) ->
         running.stop()
         dispose_engines()
         kept = tmp_path_factory.mktemp("cluster-logs")  # for a failure's post-mortem
-        shutil.copytree(running.layout.log_dir, kept / "log", dirs_exist_ok=True)
-        shutil.copy(directory / "cluster.out", kept)
+        with contextlib.suppress(OSError):
+            shutil.copytree(running.layout.log_dir, kept / "log", dirs_exist_ok=True)
+            shutil.copy(directory / "cluster.out", kept)
         shutil.rmtree(directory, ignore_errors=True)
