@@ -30,7 +30,14 @@ from bot.cluster.haproxy import haproxy_config
 from bot.cluster.layout import HOST, ClusterLayout
 from bot.config import Settings, get_settings
 from bot.db import upgrade_to_head
-from bot.launcher import Service, Supervisor, bridges, private_directory
+from bot.launcher import (
+    Service,
+    Supervisor,
+    action_server_service,
+    bridges,
+    private_directory,
+    rasa_service,
+)
 
 READY_TIMEOUT_S = 300
 RESTART_DELAY_S = 1.0
@@ -47,39 +54,8 @@ def application_services(
     listed: list[Service] = []
     for n in layout.numbers:
         listed += [
-            Service(
-                f"actions-{n}",
-                _python(
-                    "-m",
-                    "bot.rasa_ext.action_server",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(layout.action_port(n)),
-                ),
-                f"http://{HOST}:{layout.action_port(n)}/health",
-            ),
-            Service(
-                f"rasa-{n}",
-                _python(
-                    "-m",
-                    "bot.rasa_ext.server",
-                    "--model",
-                    str(settings.rasa_model),
-                    "--port",
-                    str(layout.rasa_port(n)),
-                    "--interface",
-                    HOST,
-                    "--enable-api",
-                    "--cors",
-                    "*",
-                    "--credentials",
-                    "credentials.yml",
-                    "--endpoints",
-                    "endpoints.yml",
-                ),
-                f"http://{HOST}:{layout.rasa_port(n)}/",
-            ),
+            action_server_service(f"actions-{n}", layout.action_port(n)),
+            rasa_service(f"rasa-{n}", settings, layout.rasa_port(n)),
             Service(
                 f"web-{n}",
                 _python("-m", "bot.web"),

@@ -31,6 +31,7 @@ from bot.db.engine import dispose_engines
 from bot.rasa_client import api_headers
 from bot.tickets import UnitOfWork
 from tests.telegram.fake_telegram import FakeTelegram
+from tests.widget.conftest import browser  # noqa: F401 (headless Chromium, a fixture)
 
 START_TIMEOUT_S = 480
 API_TOKEN = "cluster-test-api-token-0123456789-abcdefghij"

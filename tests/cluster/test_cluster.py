@@ -15,12 +15,11 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy import func, select
 
 from bot.intake.samples import documents, pictures, signed
@@ -31,7 +30,6 @@ from bot.tickets.models import Attachment, OutboxMessage, Ticket
 from tests.cluster.conftest import UNAVAILABLE, WEBHOOK_PATH, Cluster, wait_until
 from tests.telegram.fake_telegram import FakeTelegram
 from tests.widget.chat import ChatPage
-from tests.widget.conftest import CHROMIUM, CHROMIUM_ARGS
 
 TICKET = re.compile(r"IR-\d{4}-\d{6}")
 APPLICATIONS = ("actions-1", "actions-2", "web-1", "web-2", "notify-1", "notify-2", "rasa-2")
@@ -95,14 +93,6 @@ class Doctor:
             assert response.status_code in (502, 503, 504), response.text
             time.sleep(1)
         raise AssertionError(f"{name} not received")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _widget(browser: Browser, cluster: Cluster, tmp_path: Any) -> tuple[ChatPage, Page, list]:
