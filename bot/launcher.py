@@ -44,46 +44,54 @@ class Service:
     stage: int = 1
 
 
-def services(settings: Settings, env: dict[str, str]) -> list[Service]:
-    rasa_host = "127.0.0.1"
-    listed = [
-        # Both servers through our entrypoints: the action server checks ACTION_SERVER_TOKEN, and
-        # the Rasa server reads RASA_API_TOKEN from its environment (never the command line).
-        Service(
+def action_server_service(name: str, port: int) -> Service:
+    """The action server through our entrypoint, which checks ACTION_SERVER_TOKEN."""
+    return Service(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "bot.rasa_ext.action_server",
+            "--actions",
             "actions",
-            [
-                sys.executable,
-                "-m",
-                "bot.rasa_ext.action_server",
-                "--actions",
-                "actions",
-                "--port",
-                str(settings.action_server_port),
-            ],
-            f"http://127.0.0.1:{settings.action_server_port}/health",
-        ),
-        Service(
-            "rasa",
-            [
-                sys.executable,
-                "-m",
-                "bot.rasa_ext.server",
-                "--model",
-                str(settings.rasa_model),
-                "--port",
-                str(settings.rasa_port),
-                "--interface",
-                rasa_host,
-                "--enable-api",
-                "--cors",
-                "*",
-                "--credentials",
-                "credentials.yml",
-                "--endpoints",
-                "endpoints.yml",
-            ],
-            f"http://127.0.0.1:{settings.rasa_port}/",
-        ),
+            "--port",
+            str(port),
+        ],
+        f"http://127.0.0.1:{port}/health",
+    )
+
+
+def rasa_service(name: str, settings: Settings, port: int) -> Service:
+    """The Rasa server through our entrypoint, which reads RASA_API_TOKEN from its environment
+    (never the command line)."""
+    return Service(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "bot.rasa_ext.server",
+            "--model",
+            str(settings.rasa_model),
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            "--enable-api",
+            "--cors",
+            "*",
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        f"http://127.0.0.1:{port}/",
+    )
+
+
+def services(settings: Settings, env: dict[str, str]) -> list[Service]:
+    listed = [
+        action_server_service("actions", settings.action_server_port),
+        rasa_service("rasa", settings, settings.rasa_port),
         Service(
             "web",
             [sys.executable, "-m", "bot.web"],

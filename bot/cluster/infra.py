@@ -147,9 +147,8 @@ def init_postgres(layout: ClusterLayout) -> str:
 
 
 def postgres_service(layout: ClusterLayout) -> Service:
+    """PostgreSQL's server (the supervisor lets its user reach the data before each start)."""
     user = postgres_user()
-    if user:
-        let_traverse(layout.postgres_dir, user)
     settings = {
         "listen_addresses": HOST,
         "unix_socket_directories": str(layout.postgres_dir),

@@ -22,17 +22,22 @@ import sys
 import time
 from dataclasses import replace
 from types import FrameType
-from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.channels import CHANNELS
 from bot.cluster import infra
 from bot.cluster.haproxy import haproxy_config
 from bot.cluster.layout import HOST, ClusterLayout
 from bot.config import Settings, get_settings
 from bot.db import upgrade_to_head
-from bot.launcher import Service, Supervisor, private_directory
+from bot.launcher import (
+    Service,
+    Supervisor,
+    action_server_service,
+    bridges,
+    private_directory,
+    rasa_service,
+)
 
 READY_TIMEOUT_S = 300
 RESTART_DELAY_S = 1.0
@@ -49,39 +54,8 @@ def application_services(
     listed: list[Service] = []
     for n in layout.numbers:
         listed += [
-            Service(
-                f"actions-{n}",
-                _python(
-                    "-m",
-                    "bot.rasa_ext.action_server",
-                    "--actions",
-                    "actions",
-                    "--port",
-                    str(layout.action_port(n)),
-                ),
-                f"http://{HOST}:{layout.action_port(n)}/health",
-            ),
-            Service(
-                f"rasa-{n}",
-                _python(
-                    "-m",
-                    "bot.rasa_ext.server",
-                    "--model",
-                    str(settings.rasa_model),
-                    "--port",
-                    str(layout.rasa_port(n)),
-                    "--interface",
-                    HOST,
-                    "--enable-api",
-                    "--cors",
-                    "*",
-                    "--credentials",
-                    "credentials.yml",
-                    "--endpoints",
-                    "endpoints.yml",
-                ),
-                f"http://{HOST}:{layout.rasa_port(n)}/",
-            ),
+            action_server_service(f"actions-{n}", layout.action_port(n)),
+            rasa_service(f"rasa-{n}", settings, layout.rasa_port(n)),
             Service(
                 f"web-{n}",
                 _python("-m", "bot.web"),
@@ -90,9 +64,8 @@ def application_services(
             ),
             Service(f"notify-{n}", _python("-m", "bot.notify"), None),
         ]
-    for channel in CHANNELS:
-        if not (channel.bridge and channel.enabled_by and os.environ.get(channel.enabled_by)):
-            continue
+    for channel in bridges(dict(os.environ)):
+        assert channel.bridge is not None
         if channel.name == "telegram" and telegram_webhook:
             listed += [
                 Service(
@@ -114,10 +87,10 @@ def application_services(
 class ClusterSupervisor(Supervisor):
     def __init__(self, settings: Settings, layout: ClusterLayout) -> None:
         self.layout = layout
-        self.telegram_path = _telegram_webhook_path()
+        self.telegram_path = _telegram_webhook_path(settings)
         self.infrastructure: list[Service] = []
-        self.database_url = os.environ.get("DATABASE_URL", "").strip()
-        self.redis_url = os.environ.get("REDIS_URL", "").strip()
+        self.database_url = settings.database_url
+        self.redis_url = settings.redis_url
         self.restarts: dict[str, list[float]] = {}
         # PostgreSQL and Redis are ours unless DATABASE_URL / REDIS_URL name servers elsewhere.
         self.own_postgres = not self.database_url.startswith("postgresql")
@@ -162,6 +135,12 @@ class ClusterSupervisor(Supervisor):
     @property
     def applications(self) -> list[Service]:
         return [s for s in self.services if s not in self.infrastructure]
+
+    def launch(self, service: Service) -> None:
+        if service.name == "postgresql" and (user := infra.postgres_user()):
+            # Again at every start: something may have closed a directory above its data since.
+            infra.let_traverse(self.layout.postgres_dir, user)
+        super().launch(service)
 
     def start_infrastructure(self) -> None:
         databases = [s for s in self.infrastructure if s.name != "haproxy"]
@@ -250,11 +229,14 @@ class ClusterSupervisor(Supervisor):
         environment.chmod(0o600)
 
 
-def _telegram_webhook_path() -> str | None:
-    if not os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
+def _telegram_webhook_path(settings: Settings) -> str | None:
+    """The path of Telegram's webhook on the balancer, when the bridge runs in webhook mode."""
+    if not settings.telegram_bot_token:
         return None
-    url = os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip()
-    return (urlsplit(url).path or "/") if url else None
+    from bot.telegram.settings import load_telegram_settings
+
+    telegram = load_telegram_settings(settings)
+    return telegram.webhook_path if telegram.webhook_mode else None
 
 
 def banner(supervisor: ClusterSupervisor) -> str:
@@ -267,7 +249,7 @@ def banner(supervisor: ClusterSupervisor) -> str:
         if supervisor.telegram_path
         else (
             "  Telegram: long polling (one bridge); set TELEGRAM_WEBHOOK_URL for webhook mode\n"
-            if os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+            if supervisor.settings.telegram_bot_token
             else "  Telegram: off; set TELEGRAM_BOT_TOKEN (and TELEGRAM_WEBHOOK_URL) to enable it\n"
         )
     )
@@ -276,7 +258,7 @@ def banner(supervisor: ClusterSupervisor) -> str:
         f"  REST:      POST {url}/webhooks/rest/webhook"
         f' {{"sender": "{example}", "message": "ciao"}}\n'
         f"  uploads:   POST {url}/api/conversations/<sender>/uploads\n"
-        f"  widget:    {url}/ (demo page; socket.io at {url}/socket.io, sticky)\n"
+        f"  widget:    {url}/demo (demo page; socket.io at {url}/socket.io, sticky)\n"
         f"  console:   {url}/staff (first admin: set -a; . {layout.directory}/cluster.env;"
         " .venv/bin/python -m bot.web.console create-admin <username>)\n"
         f"  balancer statistics: {layout.stats_url}\n"
@@ -295,7 +277,8 @@ def main() -> int:
         return 1
     try:
         layout = ClusterLayout.from_settings(settings)
-    except ValueError as error:
+        supervisor = ClusterSupervisor(settings, layout)
+    except ValueError as error:  # a setting out of range, Telegram's webhook without its secret
         print(f"Error: {error}", file=sys.stderr)
         return 1
 
@@ -304,7 +287,6 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     os.umask(0o077)
-    supervisor = ClusterSupervisor(settings, layout)
     print(
         f"Starting the cluster: {layout.instances} of each process behind HAProxy at "
         f"{layout.public_url}...",
