@@ -102,6 +102,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
                 poolclass=sa.pool.QueuePool,
                 pool_size=SQLITE_POOL_SIZE,
                 max_overflow=SQLITE_POOL_OVERFLOW,
+                hide_parameters=True,  # personal data stay out of errors and logs
                 connect_args={"check_same_thread": False},
             )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas(database))
