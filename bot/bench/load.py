@@ -41,7 +41,7 @@ import urllib.request
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -591,6 +591,7 @@ class Options:
     long_turns: int
     port_base: int | None
     bare_dir: Path | None
+    rest_only: bool = False  # our setups get the bare bot's treatment: REST turns only
 
 
 def options(argv: list[str] | None = None) -> Options:
@@ -610,6 +611,12 @@ def options(argv: list[str] | None = None) -> Options:
     )
     parser.add_argument("--port-base", type=int, default=env("BENCH_LOAD_PORT_BASE"))
     parser.add_argument("--bare-dir", type=Path, default=None, help="reuse a trained bare bot")
+    parser.add_argument(
+        "--rest-only",
+        action="store_true",
+        default=env("BENCH_LOAD_REST_ONLY", "") not in ("", "0"),
+        help="no uploads on any setup: the conversations' messages as REST turns only",
+    )
     args = parser.parse_args(argv)
     setups = [s for s in args.setups.replace(" ", "").split(",") if s]
     unknown = [s for s in setups if s not in SETUPS]
@@ -630,6 +637,7 @@ def options(argv: list[str] | None = None) -> Options:
         max(0, min(args.long_turns, MAX_LONG_TURNS)),
         int(args.port_base) if args.port_base else None,
         args.bare_dir,
+        args.rest_only,
     )
 
 
@@ -647,13 +655,15 @@ def run(opts: Options) -> list[LevelStats]:
     results: list[LevelStats] = []
     long_runs: dict[str, tuple[float, float, int]] = {}
     plan = ", ".join(f"{u} for {s:.0f}s" for u, s in zip(opts.levels, opts.seconds, strict=True))
-    print(f"bench-load: setups {', '.join(opts.setups)}; doctors {plan}", flush=True)
+    what = "REST turns only, every setup" if opts.rest_only else "uploads included"
+    print(f"bench-load: setups {', '.join(opts.setups)}; doctors {plan}; {what}", flush=True)
     for name in opts.setups:
         if name == "cluster" and not cluster_available():
             print("  cluster: skipped (no `make run-cluster` in this tree)", flush=True)
             continue
         print(f"  {name}: starting", flush=True)
-        with _start(name, ports, opts) as target:
+        with _start(name, ports, opts) as started:
+            target = replace(started, web_url=None) if opts.rest_only else started
             asyncio.run(warm_up(target, files))
             for users, seconds in zip(opts.levels, opts.seconds, strict=True):
                 stats = asyncio.run(play_level(target, users, seconds, files))

@@ -76,3 +76,11 @@ def test_the_report_gives_ratios_and_targets(capsys: pytest.CaptureFixture[str])
     assert "cluster turns/s ≥ 1.6× single at 50: 2.00× met" in out
     assert "  single 50 users: timeout: 1" in out  # errors by kind
     assert "first 20 turns     70 ms, last 20 turns     80 ms" in out
+
+
+def test_rest_only_is_off_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BENCH_LOAD_REST_ONLY", raising=False)
+    assert load.options([]).rest_only is False
+    assert load.options(["--rest-only"]).rest_only is True
+    monkeypatch.setenv("BENCH_LOAD_REST_ONLY", "1")
+    assert load.options([]).rest_only is True
