@@ -124,7 +124,7 @@ class LevelStats:
     setup: str
     users: int
     seconds: float
-    turns: list[float] = field(default_factory=list)  # REST turn latencies (s)
+    turns: list[float] = field(default_factory=list)  # latencies (s) of turns answered 200
     uploads: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
     conversations: int = 0  # played to their end
@@ -206,9 +206,9 @@ class Doctor:
             json_body={"sender": sender, "message": text},
             headers=headers,
         )
-        stats.turns.append(time.perf_counter() - started)
         if status != 200:
-            raise Failed(f"HTTP {status} (turn)")
+            raise Failed(f"HTTP {status} (turn)")  # an error, not a turn: never in turns/s
+        stats.turns.append(time.perf_counter() - started)
         replies = json.loads(body or b"[]")
         if self.full and not replies:
             raise Failed("empty reply")
@@ -222,9 +222,9 @@ class Doctor:
             data=self.files[step.file],
             headers=headers,
         )
-        stats.uploads.append(time.perf_counter() - started)
         if status != 200 or not json.loads(body).get("accepted"):
             raise Failed(f"upload refused (HTTP {status})")
+        stats.uploads.append(time.perf_counter() - started)
 
     async def conversation(self, issued: bool, deadline: float, stats: LevelStats) -> bool:
         """One whole conversation; False when the time was up before its end."""
