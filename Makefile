@@ -22,10 +22,15 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test venv model widget system-deps runtime-deps lint validate bench bench-nlu clean
+.PHONY: run run-cluster test venv model widget system-deps runtime-deps cluster-deps lint validate bench bench-nlu bench-load clean
 
 run: venv model widget runtime-deps
 	@$(PY) -m bot.launcher
+
+# The scaled-out layout on this machine: PostgreSQL, Redis, HAProxy and two of every process
+# (README, "Scaling out").
+run-cluster: venv model widget cluster-deps
+	@$(PY) -m bot.cluster
 
 test: venv model widget system-deps
 	@bash tests/run_all.sh
@@ -38,10 +43,15 @@ widget:
 # What the assistant runs with, from Debian's packages: Tesseract OCR with its Italian and English
 # trained data (the ID reader), poppler's pdftoppm (PDF previews in the console).
 RUNTIME_PACKAGES := tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng poppler-utils
+# `make run-cluster` adds the shared servers: PostgreSQL, Redis and the HAProxy balancer.
+CLUSTER_PACKAGES := $(RUNTIME_PACKAGES) postgresql redis-server haproxy
 # Servers, browser and fonts the tests talk to or draw their sample documents with.
-SYSTEM_PACKAGES := $(RUNTIME_PACKAGES) chromium postgresql redis-server fonts-dejavu-core fonts-ocr-b
+SYSTEM_PACKAGES := $(CLUSTER_PACKAGES) chromium fonts-dejavu-core fonts-ocr-b
 runtime-deps:
 	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(RUNTIME_PACKAGES)"
+
+cluster-deps:
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(CLUSTER_PACKAGES)"
 
 system-deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -87,6 +97,11 @@ bench-nlu: venv
 bench: venv runtime-deps
 	@$(PY) -m bot.bench.intake
 	@$(PY) -m bot.bench.filing
+
+# Whole conversations at 1, 20 and 50 concurrent doctors against our stack (and the cluster, when
+# this tree has `run-cluster`) beside a bare `rasa init` bot it trains itself (bot/bench/load.py).
+bench-load: venv model widget runtime-deps
+	@$(PY) -m bot.bench.load
 
 clean:
 	rm -rf $(VENV) models results

@@ -43,7 +43,7 @@ class ActionRequestHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         now = utc_now()
-        before = service.state_of(UnitOfWork(), tracker.sender_id, now=now)
+        before = service.state_of(UnitOfWork(read_only=True), tracker.sender_id, now=now)
         state = service.request_handoff(UnitOfWork(), tracker.sender_id, _channel(tracker), now=now)
         reply = replies.on_request(
             get_content(), state, service.hours(), now, already=before.status is not None

@@ -91,6 +91,11 @@ class Settings:
     intake_seconds: float = 8.0
     intake_memory_mb: int = 1500
     intake_workers: int = 2
+    # `make run-cluster` (bot/cluster): the balancer's public port (internal ports follow it),
+    # how many of each application process, where its state lives.
+    cluster_port: int = 7000
+    cluster_instances: int = 2
+    cluster_dir: Path = PROJECT_ROOT / "var" / "cluster"
 
 
 def _env_float(name: str, default: float) -> float:
@@ -126,6 +131,9 @@ def load_settings() -> Settings:
         intake_seconds=_env_float("INTAKE_SECONDS", 8.0),
         intake_memory_mb=_env_int("INTAKE_MEMORY_MB", 1500),
         intake_workers=_env_int("INTAKE_WORKERS", 2),
+        cluster_port=_env_int("CLUSTER_PORT", 7000),
+        cluster_instances=_env_int("CLUSTER_INSTANCES", 2),
+        cluster_dir=Path(_env("CLUSTER_DIR", str(var_dir / "cluster"))),
     )
 
 

@@ -6,9 +6,12 @@ Each process writes its log to var/log/<name>.log.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pwd
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,6 +19,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any
+from urllib.parse import urlsplit
 
 from bot.channels import CHANNELS, ChannelSpec
 from bot.config import PROJECT_ROOT, Settings, get_settings
@@ -29,51 +34,64 @@ STOP_TIMEOUT_S = 15
 class Service:
     name: str
     command: list[str]
+    # Ready when `http://…` answers 2xx, or `tcp://host:port` accepts connections; None: at once.
     health_url: str | None
     env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
+    user: str | None = None  # run as this user (PostgreSQL refuses root)
+    stop_signal: int = signal.SIGTERM
+    # Stopped in descending stage order: the application (1) before what it depends on (0).
+    stage: int = 1
+
+
+def action_server_service(name: str, port: int) -> Service:
+    """The action server through our entrypoint, which checks ACTION_SERVER_TOKEN."""
+    return Service(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "bot.rasa_ext.action_server",
+            "--actions",
+            "actions",
+            "--port",
+            str(port),
+        ],
+        f"http://127.0.0.1:{port}/health",
+    )
+
+
+def rasa_service(name: str, settings: Settings, port: int) -> Service:
+    """The Rasa server through our entrypoint, which reads RASA_API_TOKEN from its environment
+    (never the command line)."""
+    return Service(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "bot.rasa_ext.server",
+            "--model",
+            str(settings.rasa_model),
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            "--enable-api",
+            "--cors",
+            "*",
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        f"http://127.0.0.1:{port}/",
+    )
 
 
 def services(settings: Settings, env: dict[str, str]) -> list[Service]:
-    rasa_host = "127.0.0.1"
     listed = [
-        # Both servers through our entrypoints: the action server checks ACTION_SERVER_TOKEN, and
-        # the Rasa server reads RASA_API_TOKEN from its environment (never the command line).
-        Service(
-            "actions",
-            [
-                sys.executable,
-                "-m",
-                "bot.rasa_ext.action_server",
-                "--actions",
-                "actions",
-                "--port",
-                str(settings.action_server_port),
-            ],
-            f"http://127.0.0.1:{settings.action_server_port}/health",
-        ),
-        Service(
-            "rasa",
-            [
-                sys.executable,
-                "-m",
-                "bot.rasa_ext.server",
-                "--model",
-                str(settings.rasa_model),
-                "--port",
-                str(settings.rasa_port),
-                "--interface",
-                rasa_host,
-                "--enable-api",
-                "--cors",
-                "*",
-                "--credentials",
-                "credentials.yml",
-                "--endpoints",
-                "endpoints.yml",
-            ],
-            f"http://127.0.0.1:{settings.rasa_port}/",
-        ),
+        action_server_service("actions", settings.action_server_port),
+        rasa_service("rasa", settings, settings.rasa_port),
         Service(
             "web",
             [sys.executable, "-m", "bot.web"],
@@ -100,12 +118,31 @@ def bridges(env: dict[str, str]) -> list[ChannelSpec]:
 
 
 def private_directory(path: Path) -> None:
-    """Created if missing, and readable by this user only (var/ holds the database and files)."""
+    """Created if missing, and readable by this user only (var/ holds the database and files).
+
+    A group's right to traverse it (not to list or read it), which `make run-cluster` gives the
+    `postgres` user to reach its data directory inside, is kept."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.chmod(0o700)
+    path.chmod(0o700 | (path.stat().st_mode & 0o010))
+
+
+def run_as(user: str | None) -> dict[str, Any]:
+    """subprocess options that run a child as `user`, with that user's groups (not ours)."""
+    if user is None:
+        return {}
+    account = pwd.getpwnam(user)
+    groups = os.getgrouplist(user, account.pw_gid)
+    return {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": groups}
 
 
 def _healthy(url: str) -> bool:
+    if url.startswith("tcp://"):
+        parts = urlsplit(url)
+        try:
+            with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 0), 2):
+                return True
+        except OSError:
+            return False
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return bool(200 <= response.status < 300)
@@ -114,12 +151,15 @@ def _healthy(url: str) -> bool:
 
 
 class Supervisor:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, log_dir: Path | None = None) -> None:
         self.settings = settings
-        self.log_dir = settings.var_dir / "log"
+        self.log_dir = log_dir or settings.var_dir / "log"
         self.stopping = False
         self.env = self._environment()
-        self.services = services(settings, self.env)
+        self.services = self._services()
+
+    def _services(self) -> list[Service]:
+        return services(self.settings, self.env)
 
     def _environment(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -134,11 +174,15 @@ class Supervisor:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         return env
 
-    def start(self) -> None:
+    def start(self, only: list[Service] | None = None) -> None:
         private_directory(self.settings.var_dir)
         private_directory(self.log_dir)
-        for service in self.services:
-            log = (self.log_dir / f"{service.name}.log").open("ab")
+        for service in self.services if only is None else only:
+            self.launch(service)
+            print(f"  started {service.name} (log: {self.log_dir / service.name}.log)")
+
+    def launch(self, service: Service) -> None:
+        with (self.log_dir / f"{service.name}.log").open("ab") as log:
             service.process = subprocess.Popen(
                 service.command,
                 cwd=PROJECT_ROOT,
@@ -146,12 +190,12 @@ class Supervisor:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                **run_as(service.user),
             )
-            print(f"  started {service.name} (log: {self.log_dir / service.name}.log)")
 
-    def wait_ready(self) -> None:
+    def wait_ready(self, only: list[Service] | None = None) -> None:
         deadline = time.monotonic() + READY_TIMEOUT_S
-        pending = [s for s in self.services if s.health_url]
+        pending = [s for s in (self.services if only is None else only) if s.health_url]
         while pending and not self.stopping:
             self.check_alive()
             pending = [s for s in pending if not _healthy(str(s.health_url))]
@@ -170,16 +214,22 @@ class Supervisor:
 
     def stop(self) -> None:
         self.stopping = True
-        running = [s for s in self.services if s.process and s.process.poll() is None]
+        for stage in sorted({s.stage for s in self.services}, reverse=True):
+            self._stop([s for s in self.services if s.stage == stage])
+
+    def _stop(self, services: list[Service]) -> None:
+        running = [s for s in services if s.process and s.process.poll() is None]
         for service in running:
-            os.killpg(service.process.pid, signal.SIGTERM)  # type: ignore[union-attr]
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(service.process.pid, service.stop_signal)  # type: ignore[union-attr]
         deadline = time.monotonic() + STOP_TIMEOUT_S
         for service in running:
             assert service.process is not None
             try:
                 service.process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(service.process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(service.process.pid, signal.SIGKILL)
                 service.process.wait()
 
 

@@ -76,7 +76,7 @@ def _store(sender: str, purpose: str, checked: CheckedFile) -> int:
 def other_readings(sender: str) -> dict[str, Reading]:
     """What was read from the conversation's other files (not yet on a ticket), by purpose."""
     readings: dict[str, Reading] = {}
-    with UnitOfWork() as uow:
+    with UnitOfWork(read_only=True) as uow:
         for row in uow.attachments.pending_for_conversation(sender):
             results = json.loads(row.check_results or "{}")
             reading = Reading.from_dict(results.get("reading"))

@@ -17,10 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+from bot.bench.measure import percentile
 
 
 def _measure(runs: int, synchronous: str) -> tuple[list[float], list[float]]:
@@ -91,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'':34}{'p50':>10}{'p95':>10}{'mean':>10}")
     for label, values in rows:
         print(
-            f"{label:34}{_percentile(values, 0.5):>8.1f}ms{_percentile(values, 0.95):>8.1f}ms"
+            f"{label:34}{percentile(values, 0.5):>8.1f}ms{percentile(values, 0.95):>8.1f}ms"
             f"{statistics.mean(values):>8.1f}ms"
         )
 

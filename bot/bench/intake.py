@@ -23,17 +23,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bot.bench.measure import percentile
 from bot.intake import check_upload
 from bot.intake.model import Limits
 from bot.intake.samples import SAMPLES
 
 LIMITS = Limits()  # fixed limits: the figures must not depend on MAX_UPLOAD_BYTES
-
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))
-    return ordered[index]
 
 
 def _tracemalloc_peak(data: bytes, purpose: str) -> int:
@@ -118,7 +113,7 @@ def run(runs: int, with_rss: bool) -> None:
         rss = f"{_rss_growth_in_subprocess(data, sample.purpose) / 1e6:8.1f}" if with_rss else "-"
         print(
             f"{sample.name:30} {sample.purpose:17} {verdict:10} {len(data) / 1024:7.0f}"
-            f" {statistics.median(timings):8.1f} {_percentile(timings, 0.95):8.1f}"
+            f" {statistics.median(timings):8.1f} {percentile(timings, 0.95):8.1f}"
             f" {peak:14.1f} {rss:>8}"
         )
 

@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.bench.measure import percentile
 from bot.intake.check import Context
 from bot.intake.model import DeclaredIdentity
 from bot.intake.samples import documents as d
@@ -78,11 +79,6 @@ def _got(reading: dict[str, Any], name: str) -> Any:
     return value.upper() if isinstance(value, str) and name in ("cognome", "nome") else value
 
 
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def _reads(people: list[Person]) -> None:
     pool = WorkerPool(WorkerLimits(seconds=30, processes=1))
     pool.call(read_measured, d.jpeg(d.cie_back(people[0])))  # start and warm the worker
@@ -119,12 +115,12 @@ def _reads(people: list[Person]) -> None:
         print(
             f"{variant.name:18} {sum(complete):>3}/{len(complete):<3} "
             f"{100 * variant_right / variant_fields:8.1f}% {statistics.median(times):7.0f}"
-            f" {_percentile(times, 0.95):7.0f} {max(peaks):9.0f}"
+            f" {percentile(times, 0.95):7.0f} {max(peaks):9.0f}"
         )
     print("-" * len(header))
     print(
         f"{'tutte':18} {'':7} {100 * fields_right / fields_total:8.1f}%"
-        f" {statistics.median(all_times):7.0f} {_percentile(all_times, 0.95):7.0f}"
+        f" {statistics.median(all_times):7.0f} {percentile(all_times, 0.95):7.0f}"
     )
     for kind, results in by_kind.items():
         print(f"  {kind:16} letti con tutti i campi giusti: {sum(results)}/{len(results)}")

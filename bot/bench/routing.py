@@ -88,18 +88,26 @@ def tsv_items(path: Path) -> list[tuple[str, str]]:
     return [(text, label) for text, label, *_ in rows[1:] if text]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
 class Stack:
-    """`bot.launcher` with one model, on free ports and a throwaway var/ directory."""
+    """`bot.launcher` with one model, on free ports (or the three given: Rasa, actions, web)
+    and a throwaway var/ directory."""
 
-    def __init__(self, model: Path) -> None:
+    def __init__(
+        self,
+        model: Path,
+        ports: tuple[int, int, int] | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.var = Path(tempfile.mkdtemp(prefix="bench-stack-"))
-        self.rasa_port, self.action_port, self.web_port = (_free_port() for _ in range(3))
+        self.rasa_port, self.action_port, self.web_port = ports or tuple(
+            free_port() for _ in range(3)
+        )
         self.env = {
             **os.environ,
             "RASA_MODEL": str(model),
@@ -111,6 +119,7 @@ class Stack:
             "RASA_URL": f"http://127.0.0.1:{self.rasa_port}",
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
+            **(extra_env or {}),
         }
         self.env.pop("TELEGRAM_BOT_TOKEN", None)
         self.process: subprocess.Popen[bytes] | None = None
@@ -143,6 +152,14 @@ class Stack:
                 self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
 
     def first_reply(self, text: str) -> str:
         body = json.dumps({"sender": f"bench-{uuid.uuid4().hex}", "message": text}).encode()

@@ -4,6 +4,9 @@ SQLite (the default, in var/) gets WAL, `synchronous = FULL` (a committed ticket
 loss: its number may already be in the doctor's hands), a busy timeout and foreign keys on every
 connection, and starts every transaction with BEGIN IMMEDIATE: writers queue on the busy timeout
 instead of failing with "database is locked" when a read transaction tries to become a write one.
+Transactions that only read (a `UnitOfWork(read_only=True)`, execution option `READ_ONLY`) start
+with a deferred BEGIN instead, with `PRAGMA query_only` on: in WAL mode they read a snapshot
+without waiting for a writer, and cannot write.
 The database file and its WAL files are readable by their owner only (0600), in a 0700 directory.
 PostgreSQL needs nothing special. SQL parameters (personal data) are kept out of error messages
 and logs.
@@ -28,6 +31,7 @@ _engines_lock = threading.Lock()
 
 
 SYNCHRONOUS = "FULL"  # `make bench` measures it against NORMAL
+READ_ONLY = "inail_read_only"  # execution option of a connection whose transaction only reads
 
 
 def create_db_engine(
@@ -90,6 +94,16 @@ def _configure_sqlite(
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        # `info` belongs to the pooled DBAPI connection: it remembers a query_only left on.
+        info = connection.info
+        if connection.get_execution_options().get(READ_ONLY):
+            if not info.get(READ_ONLY):
+                connection.exec_driver_sql("PRAGMA query_only = ON")
+                info[READ_ONLY] = True
+            connection.exec_driver_sql("BEGIN")
+            return
+        if info.pop(READ_ONLY, False):
+            connection.exec_driver_sql("PRAGMA query_only = OFF")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -49,7 +49,7 @@ def _from_dict(cls: type, data: Mapping[str, Any] | None) -> Any:
 
 def received_files(conversation_id: str) -> dict[str, ReceivedFile]:
     """The latest accepted file per purpose, as the database has it."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(read_only=True) as uow:
         rows = uow.attachments.pending_for_conversation(conversation_id)
         files = {}
         for row in rows:
@@ -209,7 +209,7 @@ def attach_to_waiting_ticket(content: Content, conversation_id: str) -> list[Rep
     """New documents for a ticket that waits for them (da integrare / respinta), if any."""
     waiting = [
         t
-        for t in tickets_for_conversation(UnitOfWork(), conversation_id)
+        for t in tickets_for_conversation(UnitOfWork(read_only=True), conversation_id)
         if t.status in WAITING_FOR_DOCUMENTS
     ]
     if not waiting:

@@ -186,12 +186,14 @@ def status_replies(
         return [Reply(content.render(section["malformed"], scritto=written.typed, esempio=EXAMPLE))]
     number = written.canonical if written else None
     if number:
-        ticket = find_ticket_for_requester(UnitOfWork(), number, conversation_id, email)
+        ticket = find_ticket_for_requester(
+            UnitOfWork(read_only=True), number, conversation_id, email
+        )
         if ticket is None:
             key = "not_found_with_email" if email else "ask_email"
             return [Reply(content.render(section[key], numero=number))]
         return [Reply(_describe(content, ticket))]
-    tickets = tickets_for_conversation(UnitOfWork(), conversation_id)
+    tickets = tickets_for_conversation(UnitOfWork(read_only=True), conversation_id)
     if not tickets:
         none = Reply(content.render(section["none"], esempio=EXAMPLE))
         if _REJECTION.search(" ".join(answers.words(text))):

@@ -135,7 +135,7 @@ def send_status_email(
 def ticket_email(ticket_id: int) -> str | None:
     from bot.tickets.models import Ticket
 
-    with UnitOfWork() as uow:
+    with UnitOfWork(read_only=True) as uow:
         ticket = uow.session.get(Ticket, ticket_id)
         return ticket.email if ticket else None
 
@@ -145,7 +145,7 @@ def recipient(notification: Notification) -> str | None:
     if notification.kind == CALLBACK_ANSWER:
         from bot.handoff.models import Handoff
 
-        with UnitOfWork() as uow:
+        with UnitOfWork(read_only=True) as uow:
             handoff = uow.session.get(Handoff, int(notification.payload.get("handoff_id") or 0))
             return handoff.reply_email if handoff else None
     return ticket_email(notification.ticket_id) if notification.ticket_id else None

@@ -8,7 +8,11 @@
   conversations another channel opened; a socket.io tab speaks only in the session it was
   confirmed for, and rejoins an existing session only with that session's token.
 - The channel recorded with a message is the channel's own name, never one from the body.
-- Malformed requests get a 400 with an Italian message, never a 500.
+- Malformed requests get a 400 with an Italian message, never a 500; a message that could not
+  be recorded (database or Redis unreachable) a 503, never a 200.
+- With `REDIS_URL`, the socket.io servers of every Rasa instance share a Redis message queue
+  (python-socketio's `AsyncRedisManager`): what any instance emits to a session's room reaches
+  the tab whichever instance holds its socket (notices, operators' messages).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from socketio import AsyncRedisManager, AsyncServer
 
+from bot.config import get_settings
 from bot.conversation_ids import (
     CONVERSATION_TOKEN_HEADER,
     TOKEN_HEADER,
@@ -42,6 +48,7 @@ from bot.conversation_ids import (
     token_matches,
 )
 from bot.dialogue.user_text import neutralise, offered_payloads
+from bot.rasa_ext.tracker_store import UrlSQLTrackerStore, innermost
 from bot.web.texts import message as italian
 
 logger = logging.getLogger(__name__)
@@ -60,7 +67,29 @@ async def _events(sender_id: str) -> list[dict[str, Any]] | None:
     return [] if tracker is None else [event.as_dict() for event in tracker.events]
 
 
+async def _opener(sender_id: str) -> tuple[bool, str | None]:
+    """(readable, the channel that opened the conversation or None: nobody wrote in it yet),
+    from its first user events over every session, not from its whole history."""
+    try:
+        store = innermost(Sanic.get_app().ctx.agent.tracker_store)
+        if isinstance(store, UrlSQLTrackerStore):
+            return True, opened_by(store.opening_user_events(sender_id))
+        tracker = await store.retrieve_full_tracker(sender_id)
+    except Exception:
+        logger.warning("Could not read a conversation from the tracker store")
+        return False, None
+    return True, opened_by([e.as_dict() for e in tracker.events] if tracker else [])
+
+
 async def _payloads_offered_to(sender_id: str) -> set[str]:
+    try:
+        store = innermost(Sanic.get_app().ctx.agent.tracker_store)
+        if isinstance(store, UrlSQLTrackerStore):
+            # The latest events only: the buttons are those of the last few bot messages.
+            return offered_payloads(store.latest_events(sender_id))
+    except Exception:
+        logger.warning("Could not read a conversation from the tracker store")
+        return set()  # unreadable: no payload is trusted
     events = await _events(sender_id)
     return offered_payloads(events) if events else set()  # unreadable: no payload is trusted
 
@@ -111,10 +140,9 @@ class GuardedRestInput(RestInput):
             return None
         if is_issued(sender):
             return _error(403, "conversazione_altrui")
-        events = await _events(sender)
-        if events is None:
+        readable, channel = await _opener(sender)
+        if not readable:
             return _error(503, "riprovare_piu_tardi")
-        channel = opened_by(events)
         if channel not in (None, self.name()):
             return _error(403, "conversazione_altrui")  # e.g. a widget session
         return None
@@ -162,7 +190,10 @@ class GuardedRestInput(RestInput):
             except CancelledError:
                 logger.error("REST message: no answer in time")
             except Exception:
+                # The tracker or lock store is unreachable (database, Redis): the message was
+                # not recorded, so the client is told to send it again, never "received".
                 logger.exception("REST message: handling failed")  # the text is not logged
+                return _error(503, "riprovare_piu_tardi")
             return response.json(collector.messages)
 
         return webhook
@@ -187,6 +218,20 @@ class WidgetOutput(SocketIOOutput):
         await self._send_message(recipient_id, payload)
 
 
+SOCKETIO_CHANNEL = "inail-socketio"  # the Redis pub/sub channel the instances share
+
+
+def share_rooms(sio: AsyncServer, redis_url: str) -> None:
+    """Routes the server's emits through Redis, before any socket connects (the manager starts
+    listening on the first connection); without a URL, rooms stay in this process."""
+    if not redis_url:
+        return
+    manager = AsyncRedisManager(redis_url, channel=SOCKETIO_CHANNEL)
+    manager.set_server(sio)
+    sio.manager = manager
+    sio.manager_initialized = False
+
+
 class GuardedSocketIOInput(SocketIOInput):
     """The socket.io channel of the web widget, guarded.
 
@@ -206,8 +251,8 @@ class GuardedSocketIOInput(SocketIOInput):
             return False
         if token_matches(session_id, str(token or "")):
             return True
-        events = await _events(session_id)  # a session nobody wrote in yet is the asker's
-        return events is not None and opened_by(events) is None
+        readable, channel = await _opener(session_id)  # nobody wrote in it yet: the asker's
+        return readable and channel is None
 
     def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:
@@ -219,6 +264,7 @@ class GuardedSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(guarded)
         sio = self.sio
         assert sio is not None
+        share_rooms(sio, get_settings().redis_url)
         confirmed: dict[str, str] = {}  # socket id -> the session confirmed on it
 
         @sio.on("disconnect", namespace=self.namespace)

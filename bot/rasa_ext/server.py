@@ -28,17 +28,25 @@ def rasa_arguments(argv: list[str], secret: str) -> list[str]:
             )
     if "--enable-api" in argv and not secret:
         raise SystemExit("RASA_API_TOKEN must be set when the HTTP API is enabled")
-    jwt = ["--jwt-secret", secret, "--jwt-method", "HS256"] if secret else []
+    # `--jwt-secret=…` in one argument: a random secret may start with "-" (token_urlsafe),
+    # which argparse would take for an option and refuse to start.
+    jwt = [f"--jwt-secret={secret}", "--jwt-method", "HS256"] if secret else []
     return ["rasa", "run", *argv, *jwt]
 
 
 def main(argv: list[str] | None = None) -> None:
     install_redaction()
+    from bot.rasa_ext import action_results
+
+    action_results.install()  # the action server's answers checked without re-checking the schema
     sys.argv = rasa_arguments(
         list(sys.argv[1:] if argv is None else argv), get_settings().rasa_api_token
     )
     from rasa.__main__ import main as rasa_main
 
+    from bot.rasa_ext.tracker_store import install_strict_tracker_store
+
+    install_strict_tracker_store()  # a database error fails the turn, never half-records it
     rasa_main()
 
 

@@ -328,7 +328,7 @@ class Bridge:
 
     async def _with_operator(self, chat_id: int) -> bool:
         return await asyncio.to_thread(
-            handoff.is_with_operator, UnitOfWork(), conversation_of(chat_id)
+            handoff.is_with_operator, UnitOfWork(read_only=True), conversation_of(chat_id)
         )
 
     def _first_of_album(self, message: object, context: Context) -> bool:

@@ -95,7 +95,7 @@ class TelegramChannel:
         from bot.handoff.service import operator_file
         from bot.tickets import UnitOfWork
 
-        row = operator_file(UnitOfWork(), conversation_id, token)
+        row = operator_file(UnitOfWork(read_only=True), conversation_id, token)
         if row is None:
             raise PermanentFailure("operator file not found")
         with self.files.open(row.storage_name) as handle:

@@ -1,4 +1,10 @@
-"""Unit of work: one session, one transaction per use case; rolled back unless committed."""
+"""Unit of work: one session, one transaction per use case; rolled back unless committed.
+
+`UnitOfWork(read_only=True)` is for use cases that only read: on SQLite its transaction starts
+with a plain (deferred) BEGIN and the connection refuses writes for its duration, so readers
+never wait for the write lock that every other transaction takes at BEGIN IMMEDIATE
+(`bot.db.engine`); a read-only unit of work that tries to write fails at once.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db.engine import READ_ONLY
 from bot.db.engine import session_factory as default_session_factory
 from bot.tickets.repository import AttachmentRepository, OutboxRepository, TicketRepository
 
@@ -18,13 +25,19 @@ class UnitOfWork:
     attachments: AttachmentRepository
     outbox: OutboxRepository
 
-    def __init__(self, session_factory: sessionmaker | None = None) -> None:
+    def __init__(
+        self, session_factory: sessionmaker | None = None, *, read_only: bool = False
+    ) -> None:
         self._session_factory = session_factory
+        self.read_only = read_only
 
     def __enter__(self) -> UnitOfWork:
         if self._session_factory is None:
             self._session_factory = default_session_factory()
         self.session = self._session_factory()
+        if self.read_only:
+            # Procured now, so that the transaction's BEGIN sees the option.
+            self.session.connection(execution_options={READ_ONLY: True})
         self.tickets = TicketRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
         self.outbox = OutboxRepository(self.session)

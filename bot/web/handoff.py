@@ -48,7 +48,7 @@ async def handoff_state(session_id: str, request: Request) -> JSONResponse:
     refused = _refusal(session_id, request)
     if refused is not None:
         return refused
-    state = await asyncio.to_thread(service.state_of, UnitOfWork(), session_id)
+    state = await asyncio.to_thread(service.state_of, UnitOfWork(read_only=True), session_id)
     return JSONResponse(
         {
             "status": state.status,
@@ -80,7 +80,9 @@ async def cancel(session_id: str, request: Request) -> JSONResponse:
 async def operator_file(conversation_id: str, token: str) -> Response:
     if not is_valid(conversation_id) or len(token) != 32:
         return Response(status_code=404)
-    row = await asyncio.to_thread(service.operator_file, UnitOfWork(), conversation_id, token)
+    row = await asyncio.to_thread(
+        service.operator_file, UnitOfWork(read_only=True), conversation_id, token
+    )
     if row is None:
         return Response(status_code=404)
     try:

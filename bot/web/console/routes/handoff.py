@@ -65,7 +65,7 @@ def _audit(request: Request, context: Context, action: str, conversation_id: str
 
 
 def _inbox_rows(now: datetime) -> dict[str, list[dict[str, Any]]]:
-    grouped = service.queue(UnitOfWork())
+    grouped = service.queue(UnitOfWork(read_only=True))
     rows: dict[str, list[dict[str, Any]]] = {}
     for status, items in grouped.items():
         rows[status] = [
@@ -96,7 +96,7 @@ def inbox(request: Request, context: PageContext) -> Response:
         context,
         rows=_inbox_rows(now),
         display_name=name,
-        state=service.state_of(UnitOfWork(), "", now=now),
+        state=service.state_of(UnitOfWork(read_only=True), "", now=now),
         error=request.query_params.get("errore"),
         error_values={"operatore": request.query_params.get("operatore", "")[:64]},
     )
@@ -129,7 +129,7 @@ def set_name(request: Request, context: PageContext, form: CheckedForm) -> Respo
 
 
 def _handoff(handoff_id: int) -> service.QueueItem:
-    item = service.get(UnitOfWork(), handoff_id)
+    item = service.get(UnitOfWork(read_only=True), handoff_id)
     if item is None:
         raise HTTPException(status_code=404)
     return item
@@ -199,7 +199,11 @@ def conversation(request: Request, handoff_id: int, context: PageContext) -> Res
         transcript_html=html,
         last_event=last,
         files=_files(item.conversation_id),
-        notes=[e for e in service.events(UnitOfWork(), item.conversation_id) if e.kind == "note"],
+        notes=[
+            e
+            for e in service.events(UnitOfWork(read_only=True), item.conversation_id)
+            if e.kind == "note"
+        ],
         mine=item.status == ASSIGNED and item.operator == context.staff.username,
         waiting=item.status == WAITING,
         callback=item.status == CALLBACK,

@@ -84,7 +84,7 @@ def _detail_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    ticket = get_ticket_detail(UnitOfWork(), number)
+    ticket = get_ticket_detail(UnitOfWork(read_only=True), number)
     if ticket is None:
         raise HTTPException(status_code=404)
     deleted = deletions([item.id for item in ticket.attachments])
@@ -205,7 +205,7 @@ def attachment_page(
 @router.get("/richieste/{number}/esporta")
 def ticket_export(request: Request, number: str, context: ApiContext) -> Response:
     require(context, "attachments")
-    ticket = get_ticket_detail(UnitOfWork(), number)
+    ticket = get_ticket_detail(UnitOfWork(read_only=True), number)
     if ticket is None:
         raise HTTPException(status_code=404)
     data = export_zip(ticket, dict(deletions([item.id for item in ticket.attachments])))
