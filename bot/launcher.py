@@ -193,15 +193,17 @@ class Supervisor:
                 **run_as(service.user),
             )
 
+    ready_timeout_s = READY_TIMEOUT_S
+
     def wait_ready(self, only: list[Service] | None = None) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT_S
+        deadline = time.monotonic() + self.ready_timeout_s
         pending = [s for s in (self.services if only is None else only) if s.health_url]
         while pending and not self.stopping:
             self.check_alive()
             pending = [s for s in pending if not _healthy(str(s.health_url))]
             if time.monotonic() > deadline:
                 names = ", ".join(s.name for s in pending)
-                raise RuntimeError(f"not ready after {READY_TIMEOUT_S}s: {names}")
+                raise RuntimeError(f"not ready after {self.ready_timeout_s}s: {names}")
             time.sleep(0.5)
 
     def check_alive(self) -> None:

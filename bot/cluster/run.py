@@ -39,7 +39,8 @@ from bot.launcher import (
     rasa_service,
 )
 
-READY_TIMEOUT_S = 300
+# Several Rasa servers load their model at once: on a small, busy machine that takes minutes.
+READY_TIMEOUT_S = 900
 RESTART_DELAY_S = 1.0
 RESTARTS_PER_MINUTE = 5  # more than this and the cluster gives up (a process that can't start)
 
@@ -85,6 +86,8 @@ def application_services(
 
 
 class ClusterSupervisor(Supervisor):
+    ready_timeout_s = READY_TIMEOUT_S
+
     def __init__(self, settings: Settings, layout: ClusterLayout) -> None:
         self.layout = layout
         self.telegram_path = _telegram_webhook_path(settings)

@@ -33,7 +33,7 @@ from bot.tickets import UnitOfWork
 from tests.telegram.fake_telegram import FakeTelegram
 from tests.widget.conftest import browser  # noqa: F401 (headless Chromium, a fixture)
 
-START_TIMEOUT_S = 480
+START_TIMEOUT_S = 900  # two Rasa servers loading the model at once on two busy cores
 API_TOKEN = "cluster-test-api-token-0123456789-abcdefghij"
 ACTION_TOKEN = "cluster-test-action-token-0123456789"
 UNAVAILABLE = "Servizio momentaneamente non disponibile"
@@ -252,8 +252,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram) ->
         TELEGRAM_WEBHOOK_URL=f"{running.url}{WEBHOOK_PATH}",
         TELEGRAM_WEBHOOK_SECRET="cluster-test-webhook-secret",
     )
-    running.start()
     try:
+        running.start()
         yield running
     finally:
         running.stop()

@@ -36,7 +36,7 @@ APPLICATIONS = ("actions-1", "actions-2", "web-1", "web-2", "notify-1", "notify-
 shared: dict[str, Any] = {}  # what a later test checks of an earlier one
 # The first test also waits for the cluster to start (two Rasa servers loading the model on
 # two cores), the last for a Rasa server to start again.
-pytestmark = pytest.mark.timeout(900)
+pytestmark = pytest.mark.timeout(1500)
 
 
 def _sender(kind: str) -> str:

@@ -4,6 +4,8 @@ in memory only (Rasa's FailSafeTrackerStore does both)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -12,6 +14,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_ext.tracker_store import StrictTrackerStore, install_strict_tracker_store
+
+
+def _run(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """In a thread of its own: the browser tests of this package keep a loop running here."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class Unreachable(InMemoryTrackerStore):
@@ -27,16 +35,16 @@ class Unreachable(InMemoryTrackerStore):
 
 def test_rasa_alone_would_start_the_conversation_over_and_keep_it_in_memory() -> None:
     store = FailSafeTrackerStore(Unreachable())
-    assert asyncio.run(store.retrieve("conv-1")) is None  # "a new conversation"
-    asyncio.run(store.save(DialogueStateTracker("conv-1", [])))  # "saved": in memory only
+    assert _run(store.retrieve("conv-1")) is None  # "a new conversation"
+    _run(store.save(DialogueStateTracker("conv-1", [])))  # "saved": in memory only
 
 
 def test_the_strict_store_lets_every_error_through() -> None:
     store = StrictTrackerStore(Unreachable())
     with pytest.raises(ConnectionError):
-        asyncio.run(store.retrieve("conv-1"))
+        _run(store.retrieve("conv-1"))
     with pytest.raises(ConnectionError):
-        asyncio.run(store.save(DialogueStateTracker("conv-1", [])))
+        _run(store.save(DialogueStateTracker("conv-1", [])))
 
 
 def test_our_rasa_entrypoint_installs_it(monkeypatch: pytest.MonkeyPatch) -> None:
