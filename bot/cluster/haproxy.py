@@ -6,10 +6,11 @@
   every later request of that tab (long polling, then the WebSocket upgrade) goes to it while it
   is up. REST needs no stickiness: Rasa's Redis lock store serialises a conversation's messages
   whichever instance takes them.
-- Every backend server is health-checked each second (Rasa `GET /`, action server `GET /health`,
-  web `GET /healthz`, Telegram bridges by TCP); two failures take it out, two successes bring it
-  back. A request whose connection is refused goes to another instance (`retries`,
-  `redispatch`); one already sent to an instance that dies is answered 502/503, never replayed
+- Every backend server is health-checked every 2 s with 5 s to answer (Rasa `GET /`, action
+  server `GET /health`, web `GET /healthz`, Telegram bridges by TCP): under load a check answered
+  late is not a server down (both Rasa instances flapped together at 1 s). Three failures take it
+  out, two successes bring it back. A request whose connection is refused goes to another
+  instance (`retries`, `redispatch`); one already sent to an instance that dies is answered 502/503, never replayed
   (a POST must not run twice).
 - Internal frontends (our processes only): Rasa's HTTP API, and the action servers for Rasa.
 """
@@ -48,7 +49,8 @@ def haproxy_config(layout: ClusterLayout, telegram_path: str | None = None) -> s
         "    timeout tunnel 1h",  # a WebSocket stays open
         "    retries 2",
         "    option redispatch 1",
-        "    default-server inter 1s fall 2 rise 2",
+        "    default-server inter 2s fall 3 rise 2",
+        "    timeout check 5s",  # a busy server answers its check late, it is not down
         "",
         "frontend public",
         f"    bind {HOST}:{layout.public_port}",
