@@ -10,8 +10,8 @@
   server `GET /health`, web `GET /healthz`, Telegram bridges by TCP): under load a check answered
   late is not a server down (both Rasa instances flapped together at 1 s). Three failures take it
   out, two successes bring it back. A request whose connection is refused goes to another
-  instance (`retries`, `redispatch`); one already sent to an instance that dies is answered 502/503, never replayed
-  (a POST must not run twice).
+  instance (`retries`, `redispatch`); one already sent to an instance that dies is answered
+  502/503, never replayed (a POST must not run twice).
 - Internal frontends (our processes only): Rasa's HTTP API, and the action servers for Rasa.
 """
 
