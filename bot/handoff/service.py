@@ -515,12 +515,18 @@ def take(
         return item
 
 
+def _words(text: str, empty: str) -> str:
+    """What an operator typed, trimmed and bounded; nothing typed is the error `empty`."""
+    words = text.strip()[:MAX_TEXT]
+    if not words:
+        raise HandoffError(empty)
+    return words
+
+
 def reply(
     uow: UnitOfWork, handoff_id: int, username: str, text: str, *, now: datetime | None = None
 ) -> None:
-    words = text.strip()[:MAX_TEXT]
-    if not words:
-        raise HandoffError("messaggio_vuoto")
+    words = _words(text, "messaggio_vuoto")
     moment = now or utc_now()
     with uow:
         handoff = _for_operator(uow, handoff_id, username)
@@ -622,9 +628,7 @@ def add_note(
     uow: UnitOfWork, handoff_id: int, username: str, text: str, *, now: datetime | None = None
 ) -> None:
     """A note for colleagues, never shown to the doctor."""
-    words = text.strip()[:MAX_TEXT]
-    if not words:
-        raise HandoffError("nota_vuota")
+    words = _words(text, "nota_vuota")
     moment = now or utc_now()
     with uow:
         handoff = uow.session.get(Handoff, handoff_id)
@@ -680,9 +684,7 @@ def answer_callback(
     uow: UnitOfWork, handoff_id: int, username: str, text: str, *, now: datetime | None = None
 ) -> None:
     """The answer to a message left out of hours: in the chat, and by e-mail if asked."""
-    words = text.strip()[:MAX_TEXT]
-    if not words:
-        raise HandoffError("messaggio_vuoto")
+    words = _words(text, "messaggio_vuoto")
     moment = now or utc_now()
     name = heartbeat(uow, username, now=moment)
     with uow:
