@@ -65,53 +65,60 @@ def _score(lines: Sequence[ocr.Line]) -> tuple[int, float]:
     return hits, confident
 
 
-def _orientations(gray: np.ndarray) -> tuple[int, ...]:
-    height, width = gray.shape
-    return (0, 180, 90, 270) if width >= height else (0, 270, 90, 180)
-
-
 def _prepare(gray: np.ndarray) -> np.ndarray:
-    return photo.even_light(photo.deskew(gray))
+    return photo.deskew(photo.even_light(gray))
+
+
+_ACROSS, _DOWN = 1.1, 0.9  # text_direction() beyond these: the text surely runs across / down
+
+
+def _candidates(doc: np.ndarray) -> tuple[tuple[int, ...], bool]:
+    """The rotations worth reading, most likely first, and whether the text's direction is sure.
+
+    The ink's row profile tells text running across (upright or upside down) from text running
+    up or down (turned by 90°) in a few milliseconds; which way up is left to the OCR."""
+    direction = photo.text_direction(doc)
+    if direction >= _ACROSS:
+        return (0, 180), True
+    if direction <= _DOWN:
+        return (270, 90), True
+    height, width = doc.shape
+    return ((0, 180, 270, 90) if width >= height else (0, 270, 90, 180)), False
 
 
 def _upright(doc: np.ndarray) -> tuple[np.ndarray, list[ocr.Line], int]:
     """The orientation whose text reads best, its OCR lines and the rotation applied.
 
-    Most photos are upright: read once. Otherwise the other orientations are tried on a small
-    copy (a few tenths of the cost), and only the best one is read at full size.
-    """
-    prepared = _prepare(doc)
-    found = ocr.lines(prepared, psm=3)
-    score = _score(found)
-    vertical = _vertical(found)
-    if score[0] >= _GOOD_ENOUGH and not vertical:
-        return prepared, found, 0
+    When the text's direction is sure, at most two full readings (this way up, then the other);
+    otherwise the remaining orientations are tried on a small copy first, and only the best one
+    is read at full size."""
+    candidates, sure = _candidates(doc)
+    best: tuple[tuple[int, float], np.ndarray, list[ocr.Line], int] | None = None
+    for degrees in candidates[:2] if sure else candidates[:1]:
+        prepared = _prepare(photo.rotate_quarter(doc, degrees))
+        found = ocr.lines(prepared, psm=3)
+        score = _score(found)
+        if best is None or score > best[0]:
+            best = (score, prepared, found, degrees)
+        if score[0] >= _GOOD_ENOUGH:
+            break
+    assert best is not None
+    if sure or best[0][0] >= _GOOD_ENOUGH:
+        return best[1], best[2], best[3]
     small, _ = photo.scaled(doc, _TRIAL_LONG_SIDE)
-    trials = {0: (0, 0.0) if vertical else _score(ocr.lines(_prepare(small), psm=3))}
-    order = (90, 270) if vertical else _orientations(doc)[1:]
-    for degrees in order:
+    trials: dict[int, tuple[int, float]] = {}
+    for degrees in candidates[1:]:
         trials[degrees] = _score(ocr.lines(_prepare(photo.rotate_quarter(small, degrees)), psm=3))
         if trials[degrees][0] >= _GOOD_ENOUGH:
             break
-    best = max(trials, key=lambda degrees: trials[degrees])
-    if best == 0 or trials[best] <= trials[0]:
-        return prepared, found, 0
-    turned = _prepare(photo.rotate_quarter(doc, best))
+    chosen = max(trials, key=lambda degrees: trials[degrees])
+    if trials[chosen][0] <= best[0][0]:
+        return best[1], best[2], best[3]
+    turned = _prepare(photo.rotate_quarter(doc, chosen))
     turned_lines = ocr.lines(turned, psm=3)
-    if _score(turned_lines) < score and not vertical:
-        return prepared, found, 0
-    return turned, turned_lines, best
-
-
-def _vertical(lines: Sequence[ocr.Line]) -> bool:
-    """Tesseract found the text lines running up or down: the picture is turned by 90°."""
-    long_lines = [line for line in lines if len(line.text) >= 8]
-    if len(long_lines) < 3:
-        return False
-    upright = sum(
-        1 for line in long_lines if (line.box[3] - line.box[1]) > (line.box[2] - line.box[0])
-    )
-    return upright > len(long_lines) / 2
+    if _score(turned_lines) < best[0]:
+        return best[1], best[2], best[3]
+    return turned, turned_lines, chosen
 
 
 def _band(lines: Sequence[ocr.Line], shape: tuple[int, int]) -> tuple[int, int, int, int] | None:
@@ -176,6 +183,26 @@ def _signature_ink(gray: np.ndarray, lines: Sequence[ocr.Line]) -> bool | None:
     return photo.ink_ratio(gray, below) >= _SIGNATURE_INK
 
 
+def _rows(lines: Sequence[ocr.Line]) -> list[str]:
+    """The text as rows of the page: lines whose vertical middles fall within each other's
+    height are one row, left to right (OCR may read a column of labels, then one of values)."""
+    rows: list[list[ocr.Line]] = []
+    for line in sorted(lines, key=lambda item: (item.box[1] + item.box[3]) / 2):
+        middle = (line.box[1] + line.box[3]) / 2
+        if rows:
+            last = rows[-1][0]
+            if (
+                last.box[1] <= middle <= last.box[3]
+                and line.box[1] <= (last.box[1] + last.box[3]) / 2 <= line.box[3]
+            ):
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    return [
+        " ".join(item.text for item in sorted(row, key=lambda item: item.box[0])) for row in rows
+    ]
+
+
 def read_gray(gray: np.ndarray) -> Reading:
     """Read one picture (grey levels) of a document."""
     doc, touches = photo.find_document(gray)
@@ -186,7 +213,7 @@ def read_gray(gray: np.ndarray) -> Reading:
     found = codice_fiscale_candidates(texts)
     # The codice fiscale is read again on its own only when the page's text did not give it.
     cf_lines = [] if found else _cf_pass(upright, lines)
-    reading = from_lines(texts, passes, cf_lines)
+    reading = from_lines(texts, passes, cf_lines, rows=_rows(lines))
     if not lines:
         quality = sorted(set(quality) | {"illeggibile"})
     ink = _signature_ink(upright, lines) if reading.kind == FORM else None

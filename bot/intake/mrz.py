@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
@@ -272,16 +273,27 @@ def mrz_like(raw: str) -> str | None:
 
 
 def _zones(lines: list[str]) -> list[tuple[str, list[str]]]:
-    """Consecutive lines that could form a TD1 (3×~30) or TD3 (2×~44) zone."""
+    """Consecutive lines that could form a TD1 (3×~30) or TD3 (2×~44) zone. A TD1 names' line
+    may come out short: a run of fillers is often read as fewer `<`."""
     zones: list[tuple[str, list[str]]] = []
     for index in range(len(lines)):
         window = lines[index : index + 3]
-        if len(window) == 3 and all(22 <= len(line) <= 40 for line in window):
+        if (
+            len(window) == 3
+            and all(22 <= len(line) <= 40 for line in window[:2])
+            and 10 <= len(window[2]) <= 40
+        ):
             zones.append(("TD1", window))
         pair = lines[index : index + 2]
         if len(pair) == 2 and all(36 <= len(line) <= 52 for line in pair):
             zones.append(("TD3", pair))
     return zones
+
+
+def _candidate(raw: str) -> str | None:
+    """A cleaned line that may belong to a zone (MRZ characters with fillers, 10 or more)."""
+    line = clean_line(raw)
+    return line if len(line) >= 10 and "<" in line else None
 
 
 def _name_noise(line: str) -> tuple[int, int]:
@@ -300,7 +312,7 @@ def _looks_like_names(line: str, kind: str) -> bool:
 def read_mrz(*sources: list[str]) -> MrzData | None:
     """The first valid TD1 or TD3 zone among OCR'd lines; several OCR passes of the same zone
     (`sources`) are combined line by line, since each pass misreads different characters."""
-    cleaned = [[line for line in (mrz_like(raw) for raw in source) if line] for source in sources]
+    cleaned = [[line for line in (_candidate(raw) for raw in source) if line] for source in sources]
     by_format: dict[str, list[list[str]]] = {"TD1": [], "TD3": []}
     for lines in cleaned:
         for kind, zone in _zones(lines):
@@ -313,13 +325,35 @@ def read_mrz(*sources: list[str]) -> MrzData | None:
         slots = [list(dict.fromkeys(zone[i] for zone in zones)) for i in range(width)]
         # The names' line has no check digit: only lines that look like one (letters, "<<").
         name_slot = 2 if kind == "TD1" else 0
+        votes = [line for lines in cleaned for line in lines if _names_vote(line)]
         named = [line for line in slots[name_slot] if _looks_like_names(line, kind)]
         slots[name_slot] = sorted(named, key=_name_noise) or slots[name_slot]
         for combination in itertools.product(*slots):
             found = parse(list(combination))
             if found:
-                return found
+                return _voted_names(found, votes) if kind == "TD1" else found
     return None
+
+
+def _names_vote(line: str) -> bool:
+    """A TD1 names' line as some pass read it, in or out of a complete zone."""
+    return "<<" in line and _looks_like_names(line, "TD1")
+
+
+def _voted_names(found: MrzData, lines: list[str]) -> MrzData:
+    """Surname and given names each as most passes read them (each pass misreads different
+    fillers as letters); on a tie, the parse's choice (the least noisy line)."""
+    readings = [_names(line) for line in lines]
+    if len(readings) < 2:
+        return found
+    chosen = []
+    for index, current in enumerate((found.cognome, found.nome)):
+        counts = Counter(names[index] for names in readings if names[index])
+        best, votes = counts.most_common(1)[0] if counts else (current, 0)
+        chosen.append(best if votes >= 2 and votes > counts.get(current, 0) else current)
+    if tuple(chosen) == (found.cognome, found.nome):
+        return found
+    return replace(found, cognome=chosen[0], nome=chosen[1])
 
 
 def has_mrz_lines(raw_lines: list[str]) -> bool:

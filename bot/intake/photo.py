@@ -100,21 +100,47 @@ def rotate_quarter(gray: np.ndarray, degrees: int) -> np.ndarray:
     return gray if degrees % 360 == 0 else cv2.rotate(gray, codes[degrees % 360])
 
 
-def deskew(gray: np.ndarray) -> np.ndarray:
-    """Straighten small residual tilts (up to ±15°): the angle at which the text's rows line up
-    best (the sharpest row profile of a small copy)."""
+def _text_mask(gray: np.ndarray) -> np.ndarray:
+    """Dark strokes of a small copy (1 = ink), for the row-profile measures below."""
     small, _ = scaled(gray, 480)
     _, binary = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return binary
+
+
+def _row_profile(binary: np.ndarray, angles: np.ndarray) -> tuple[float, float]:
+    """(angle, sharpness) of the rotation within `angles` at which the ink's rows line up best:
+    text lines give a row profile of sharp peaks and gaps, a high variance."""
     height, width = binary.shape
     centre = (width / 2, height / 2)
 
     def sharpness(angle: float) -> float:
         matrix = cv2.getRotationMatrix2D(centre, angle, 1.0)
         turned = cv2.warpAffine(binary, matrix, (width, height), flags=cv2.INTER_NEAREST)
-        return float(np.var(turned.sum(axis=1, dtype=np.float64)))
+        return float(np.var(turned.sum(axis=1, dtype=np.float64))) / (width * width)
 
-    coarse = max(np.arange(-15.0, 15.5, 1.5), key=sharpness)
-    angle = max(np.arange(coarse - 1.0, coarse + 1.01, 0.25), key=sharpness)
+    best = max(angles, key=sharpness)
+    return float(best), sharpness(best)
+
+
+_COARSE_ANGLES = np.arange(-15.0, 15.5, 1.5)
+
+
+def text_direction(gray: np.ndarray) -> float:
+    """How much more the ink lines up in rows than in columns (> 1: the text runs across, the
+    picture is upright or upside down; < 1: it runs up or down, turned by 90°). About 25 ms."""
+    small, _ = scaled(gray, 480)
+    binary = _text_mask(even_light(small))
+    _, across = _row_profile(binary, _COARSE_ANGLES)
+    _, down = _row_profile(np.ascontiguousarray(binary.T), _COARSE_ANGLES)
+    return across / down if down > 0 else float("inf") if across > 0 else 1.0
+
+
+def deskew(gray: np.ndarray) -> np.ndarray:
+    """Straighten small residual tilts (up to ±15°): the angle at which the text's rows line up
+    best (the sharpest row profile of a small copy)."""
+    binary = _text_mask(gray)
+    coarse, _ = _row_profile(binary, _COARSE_ANGLES)
+    angle, _ = _row_profile(binary, np.arange(coarse - 1.0, coarse + 1.01, 0.25))
     if abs(angle) < 0.4:
         return gray
     height, width = gray.shape

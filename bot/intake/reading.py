@@ -152,7 +152,7 @@ def classify(text: str, mrz: MrzData | None, mrz_seen: bool) -> tuple[str, str |
 # -- dates, names, codes ---------------------------------------------------------------------
 
 _DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s?[./\- ]\s?(\d{1,2})\s?[./\- ]\s?(\d{4}|\d{2})(?!\d)")
-_CIE_NUMBER_RE = re.compile(r"\b([A-Z]{2}\s?\d{5}\s?[A-Z]{2})\b")
+_CIE_NUMBER_RE = re.compile(r"\b([A-Z]{2}(?:\s?\d){5}\s?[A-Z]{2})\b")  # CA12345AB
 _PAPER_NUMBER_RE = re.compile(r"\b([A-Z]{2}\s?\d{7})\b")
 _CF_LOOSE_RE = re.compile(r"[A-Z0-9]{16}")
 _CF_LETTER_POSITIONS = (0, 1, 2, 3, 4, 5, 8, 11, 15)
@@ -296,9 +296,13 @@ def _only_labels(text: str) -> bool:
     return all(w in _LABEL_WORDS or len(w) <= 1 for w in words)
 
 
+_FIELD_ONE = "[1LI|]{1,2}"  # the licence's "1." is often read as "l." or "I."
+
+
 def _numbered(lines: Sequence[str], number: str) -> str | None:
     """The driving licence's field `number` ("1.", "4b.")."""
-    regex = re.compile(rf"(?:^|\s){re.escape(number)}\s?[.,:]\s*(.+)$")
+    label = _FIELD_ONE if number == "1" else re.escape(number)
+    regex = re.compile(rf"(?:^|\s){label}\s?[.,:]\s*(.+)$")
     for line in lines:
         match = regex.search(plain(line))
         if match:
@@ -376,12 +380,19 @@ def from_lines(
     lines: Sequence[str],
     mrz_passes: Sequence[Sequence[str]] = (),
     cf_lines: Sequence[str] = (),
+    rows: Sequence[str] | None = None,
 ) -> Reading:
-    """A Reading from the OCR'd text of a picture (and dedicated MRZ / codice fiscale passes)."""
+    """A Reading from the OCR'd text of a picture (and dedicated MRZ / codice fiscale passes).
+
+    `rows`: the same text regrouped by the lines' positions (a label and its value side by side
+    on one row), which the form's fields are read from when given."""
     mrz = read_mrz(*[list(p) for p in mrz_passes], list(lines))
     seen = any(has_mrz_lines(list(p)) for p in (*mrz_passes, lines))
     kind, side = classify("\n".join(lines), mrz, seen)
-    fields = read_fields(kind, lines) if kind in ID_KINDS or kind == FORM else {}
+    if kind == FORM:
+        fields = read_fields(kind, rows if rows is not None else lines)
+    else:
+        fields = read_fields(kind, lines) if kind in ID_KINDS else {}
     candidates = codice_fiscale_candidates(lines, cf_lines)
     reading = Reading(kind=kind, side=side, has_mrz=seen or mrz is not None)
     values: dict[str, Any] = {k: v for k, v in fields.items() if v}
@@ -393,7 +404,7 @@ def from_lines(
             nome=_prefer_clean(mrz.nome, values.get("nome")),
             data_nascita=mrz.birth or values.get("data_nascita"),
             sesso=mrz.sex or values.get("sesso"),
-            numero_documento=mrz.number or values.get("numero_documento"),
+            numero_documento=document_number(mrz.number, values.get("numero_documento")),
             scadenza=mrz.expiry or values.get("scadenza"),
         )
     codice_fiscale = None
@@ -413,6 +424,38 @@ def from_lines(
             values.get("cognome"), codice_fiscale[0:3], cf_surname_code
         )
     return reading.with_(source=source, mrz_valid=mrz is not None, **values)
+
+
+_NUMBER_FORMATS = (
+    re.compile(r"[A-Z]{2}\d{5}[A-Z]{2}"),  # CIE: CA12345AB
+    re.compile(r"[A-Z]{2}\d{7}"),  # passport, paper card: YA1234567, AY1234567
+)
+# Characters the MRZ check digit cannot tell apart (same value modulo 10) that OCR confuses.
+_SAME_CHECK_VALUE = {"6": "G", "G": "6", "8": "S", "S": "8", "5": "Z", "Z": "5"}
+
+
+def document_number(from_mrz: str | None, printed: str | None) -> str | None:
+    """The MRZ's document number, with the confusions its check digit cannot catch (6/G, 8/S,
+    5/Z) settled by the Italian number formats, or by the printed number when that agrees."""
+    if not from_mrz:
+        return printed
+    if any(f.fullmatch(from_mrz) for f in _NUMBER_FORMATS):
+        return from_mrz
+    same_but_check = printed and len(printed) == len(from_mrz)
+    if same_but_check and any(f.fullmatch(printed or "") for f in _NUMBER_FORMATS):
+        pairs = zip(from_mrz, printed or "", strict=True)
+        if all(a == b or _SAME_CHECK_VALUE.get(a) == b for a, b in pairs):
+            return printed
+    ambiguous = [i for i, c in enumerate(from_mrz) if c in _SAME_CHECK_VALUE]
+    for count in range(1, min(3, len(ambiguous)) + 1):
+        for positions in itertools.combinations(ambiguous, count):
+            chars = list(from_mrz)
+            for i in positions:
+                chars[i] = _SAME_CHECK_VALUE[chars[i]]
+            trial = "".join(chars)
+            if any(f.fullmatch(trial) for f in _NUMBER_FORMATS):
+                return trial
+    return from_mrz
 
 
 def _prefer_clean(from_mrz: str | None, from_ocr: str | None) -> str | None:

@@ -69,3 +69,24 @@ def test_dates_far_in_the_past_and_future_get_the_right_century():
     person = PEOPLE[3].with_document("CF55420PS", date(2020, 1, 1), date(2031, 1, 17))
     read = read_mrz(td1_lines(person))
     assert read is not None and read.birth == date(1966, 1, 17) and read.expiry.year == 2031
+
+
+def test_a_names_line_read_short_still_counts_and_the_passes_vote_on_each_name():
+    person = PEOPLE[1]
+    l1, l2, _ = td1_lines(person)
+    names = f"{person.cognome.upper()}<<{person.nome.upper()}"
+    # One pass reads a filler stuck to the given name, another the fillers as fewer `<` (a
+    # line shorter than a zone's), a third a stray letter before the surname.
+    noisy = [l1, l2, (names + "K<X").ljust(30, "<")]
+    short = [l1, l2, names + "<<<<<"]
+    stray = [l1, l2, ("I" + names).ljust(30, "<")]
+    read = read_mrz(noisy, short, stray)
+    assert read is not None
+    assert (read.cognome, read.nome) == (person.cognome.upper(), person.nome.upper())
+
+
+def test_a_single_reading_of_the_names_is_kept_as_read():
+    person = PEOPLE[2]
+    l1, l2, _ = td1_lines(person)
+    read = read_mrz([l1, l2, f"{person.cognome.upper()}<<{person.nome.upper()}K".ljust(30, "<")])
+    assert read is not None and read.nome == person.nome.upper() + "K"

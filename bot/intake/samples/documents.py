@@ -18,6 +18,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from bot.intake.mrz import check_digit, td1_lines, td3_lines
@@ -294,7 +295,9 @@ def on_table(image: Image.Image, seed: int, scale: float = 1.7) -> Image.Image:
     rng = random.Random(seed)
     width, height = image.size
     canvas_size = (int(width * scale), int(height * scale))
-    table = Image.effect_noise(canvas_size, 24).convert("RGB")
+    # Seeded grain (Image.effect_noise draws from C's rand(): every call a different table).
+    grain = np.random.default_rng(seed).normal(128, 24, (canvas_size[1], canvas_size[0]))
+    table = Image.fromarray(np.clip(grain, 0, 255).astype(np.uint8), "L").convert("RGB")
     table = Image.blend(table, Image.new("RGB", canvas_size, (110, 82, 60)), 0.7)
     dx, dy = canvas_size[0] - width, canvas_size[1] - height
     left, top = int(dx * rng.uniform(0.3, 0.7)), int(dy * rng.uniform(0.3, 0.7))
