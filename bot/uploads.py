@@ -145,7 +145,7 @@ async def receive_upload(
     context = Context(
         others=await asyncio.to_thread(other_readings, sender), retries=retakes_asked(tracker)
     )
-    checked = await asyncio.to_thread(
+    checked = await pool().waiting(
         _check_bounded, data, purpose, original_name, declared_identity(tracker), context
     )
     reading = checked.reading

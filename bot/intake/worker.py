@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import multiprocessing
 import os
 import resource
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -104,6 +106,7 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.limits.processes)
+        self._threads: ThreadPoolExecutor | None = None
         self.killed = 0  # calls that overran (for the benchmark and the tests)
 
     def _take(self) -> _Worker:
@@ -150,7 +153,22 @@ class WorkerPool:
         self, function: Callable[..., Any], *args: Any, seconds: float | None = None, **kwargs: Any
     ) -> Any:
         """`call` from async code, without blocking the event loop."""
-        return await asyncio.to_thread(self.call, function, *args, seconds=seconds, **kwargs)
+        return await self.waiting(self.call, function, *args, seconds=seconds, **kwargs)
+
+    async def waiting(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run blocking code that calls this pool on the pool's own threads, one per worker.
+
+        Files queued for a worker wait here, in order, and never hold the event loop's default
+        threads: those serve the database calls of every other request (on `asyncio.to_thread`
+        fifty queued uploads would stall every turn behind them)."""
+        with self._lock:
+            if self._threads is None:
+                self._threads = ThreadPoolExecutor(
+                    max_workers=self.limits.processes, thread_name_prefix="intake"
+                )
+            threads = self._threads
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(threads, functools.partial(function, *args, **kwargs))
 
     def warm_up(self) -> None:
         """Start the workers now (at process start) instead of on the first upload."""
@@ -163,6 +181,9 @@ class WorkerPool:
     def close(self) -> None:
         with self._lock:
             workers, self._idle = self._idle, []
+            threads, self._threads = self._threads, None
+        if threads is not None:
+            threads.shutdown(wait=False, cancel_futures=True)
         for worker in workers:
             worker.kill()
 

@@ -57,3 +57,22 @@ def test_memory_is_capped_per_worker(workers):
 def test_errors_come_back_to_the_caller(workers):
     with pytest.raises(ValueError, match="bad input"):
         workers.call(_fail)
+
+
+def test_files_queued_for_a_worker_leave_the_default_threads_free(workers):
+    """Twelve uploads waiting for the one worker must not hold the threads that every other
+    request's database calls run on (asyncio.to_thread)."""
+    import asyncio
+
+    async def scenario() -> tuple[float, list[int]]:
+        workers.call(_sleep, 0)  # started
+        queued = [asyncio.create_task(workers.run(_sleep, 0.25)) for _ in range(12)]
+        await asyncio.sleep(0.1)
+        started = time.perf_counter()
+        await asyncio.to_thread(lambda: None)  # what a turn's database read does
+        waited = time.perf_counter() - started
+        return waited, await asyncio.gather(*queued)
+
+    waited, pids = asyncio.run(scenario())
+    assert len(pids) == 12 and len(set(pids)) == 1  # all ran, in the one worker, in turn
+    assert waited < 1.0  # not behind the 3 s of queued files
