@@ -130,6 +130,11 @@ class ClusterSupervisor(Supervisor):
             RASA_PORT=str(layout.public_port),
             TRUSTED_PROXIES=",".join([*proxies, HOST]),
         )
+        # OCR workers: this host's cores shared among the web instances (unless set), not as
+        # many per instance as the host has cores: four OCR processes on two cores slow every
+        # turn and finish no file sooner.
+        cores = os.cpu_count() or 1
+        env.setdefault("INTAKE_WORKERS", str(max(1, cores // layout.instances)))
         return env
 
     def _services(self) -> list[Service]:
