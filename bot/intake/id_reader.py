@@ -1,9 +1,10 @@
 """Read a photo or a scan: which document it is, and the holder's data (OCR + MRZ).
 
-Steps: cut the document out of the photo and straighten it, try the orientations a phone gives
-(upright first; upside down; turned by 90°) keeping the one whose text reads best, even out the
-light, read the text, then read the MRZ and the codice fiscale again on their own with the
-characters they may contain. Runs only inside the intake worker processes (bot/intake/worker.py).
+Steps: cut the document out of the photo and straighten it, tell from the ink whether the text
+runs across or up and down (a quarter turn), even out the light, read the text that way up and,
+if it reads badly, the other way up, then read the MRZ and the codice fiscale again on their own
+with the characters they may contain. Runs only inside the intake worker processes
+(bot/intake/worker.py).
 """
 
 from __future__ import annotations
