@@ -264,10 +264,11 @@ def _parse_td3(lines: list[str]) -> MrzData | None:
     return None
 
 
-def mrz_like(raw: str) -> str | None:
-    """The cleaned line when it looks like an MRZ line (long, mostly MRZ characters, fillers)."""
+def mrz_like(raw: str, shortest: int = 24) -> str | None:
+    """The cleaned line when it looks like an MRZ line (long, mostly MRZ characters, fillers).
+    Inside a zone a names' line may be shorter (`shortest` 10): fillers read as fewer `<`."""
     line = clean_line(raw)
-    if len(line) < 24 or "<" not in line:
+    if len(line) < shortest or "<" not in line:
         return None
     return line
 
@@ -290,12 +291,6 @@ def _zones(lines: list[str]) -> list[tuple[str, list[str]]]:
     return zones
 
 
-def _candidate(raw: str) -> str | None:
-    """A cleaned line that may belong to a zone (MRZ characters with fillers, 10 or more)."""
-    line = clean_line(raw)
-    return line if len(line) >= 10 and "<" in line else None
-
-
 def _name_noise(line: str) -> tuple[int, int]:
     """How much a names' line looks misread: no "<<" after the surname, letters stuck to the
     fillers (a `<` read as K, X, S...)."""
@@ -312,7 +307,9 @@ def _looks_like_names(line: str, kind: str) -> bool:
 def read_mrz(*sources: list[str]) -> MrzData | None:
     """The first valid TD1 or TD3 zone among OCR'd lines; several OCR passes of the same zone
     (`sources`) are combined line by line, since each pass misreads different characters."""
-    cleaned = [[line for line in (_candidate(raw) for raw in source) if line] for source in sources]
+    cleaned = [
+        [line for line in (mrz_like(raw, 10) for raw in source) if line] for source in sources
+    ]
     by_format: dict[str, list[list[str]]] = {"TD1": [], "TD3": []}
     for lines in cleaned:
         for kind, zone in _zones(lines):

@@ -434,18 +434,26 @@ _NUMBER_FORMATS = (
 _SAME_CHECK_VALUE = {"6": "G", "G": "6", "8": "S", "S": "8", "5": "Z", "Z": "5"}
 
 
+def _known_format(number: str) -> bool:
+    return any(f.fullmatch(number) for f in _NUMBER_FORMATS)
+
+
 def document_number(from_mrz: str | None, printed: str | None) -> str | None:
     """The MRZ's document number, with the confusions its check digit cannot catch (6/G, 8/S,
     5/Z) settled by the Italian number formats, or by the printed number when that agrees."""
     if not from_mrz:
         return printed
-    if any(f.fullmatch(from_mrz) for f in _NUMBER_FORMATS):
+    if _known_format(from_mrz):
         return from_mrz
-    same_but_check = printed and len(printed) == len(from_mrz)
-    if same_but_check and any(f.fullmatch(printed or "") for f in _NUMBER_FORMATS):
-        pairs = zip(from_mrz, printed or "", strict=True)
-        if all(a == b or _SAME_CHECK_VALUE.get(a) == b for a, b in pairs):
-            return printed
+    if (
+        printed
+        and len(printed) == len(from_mrz)
+        and _known_format(printed)
+        and all(
+            a == b or _SAME_CHECK_VALUE.get(a) == b for a, b in zip(from_mrz, printed, strict=True)
+        )
+    ):
+        return printed
     ambiguous = [i for i, c in enumerate(from_mrz) if c in _SAME_CHECK_VALUE]
     for count in range(1, min(3, len(ambiguous)) + 1):
         for positions in itertools.combinations(ambiguous, count):
@@ -453,7 +461,7 @@ def document_number(from_mrz: str | None, printed: str | None) -> str | None:
             for i in positions:
                 chars[i] = _SAME_CHECK_VALUE[chars[i]]
             trial = "".join(chars)
-            if any(f.fullmatch(trial) for f in _NUMBER_FORMATS):
+            if _known_format(trial):
                 return trial
     return from_mrz
 
