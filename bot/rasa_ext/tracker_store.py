@@ -44,6 +44,7 @@ from rasa.core.tracker_store import (
     create_engine_kwargs,
 )
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
@@ -131,6 +132,29 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.sessionmaker(bind=checked)
 
     # ---- reading -------------------------------------------------------------------------
+
+    def _event_query(
+        self, session: Any, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> Any:
+        """Rasa's query for the conversation's events (of its latest session unless all are
+        asked for), with the session's start looked up once, before it.
+
+        Rasa joins that lookup in as a subquery. PostgreSQL, whose statistics say a
+        conversation holds a few dozen events, planned it as the inner side of a nested loop
+        and ran it again for every event read: after a busy hour, a turn late in a long
+        conversation took half a second there. The events selected are the same as Rasa's.
+        """
+        event = self.SQLEvent
+        query = session.query(event).filter(event.sender_id == sender_id)
+        if not fetch_events_from_all_sessions:
+            start = (
+                session.query(sa.func.max(event.timestamp))
+                .filter(event.sender_id == sender_id, event.type_name == SessionStarted.type_name)
+                .scalar()
+            )
+            if start is not None:
+                query = query.filter(event.timestamp >= start)
+        return query.order_by(event.id)
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool

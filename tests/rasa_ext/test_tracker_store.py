@@ -1,13 +1,16 @@
-"""The SQL tracker store on a real SQLite file: a long session is handed to Rasa in part, with
-the same state as the whole history, and saving stores exactly what was added."""
+"""The SQL tracker store on a real SQLite file and on PostgreSQL: a long session is handed to
+Rasa in part, with the same state as the whole history, saving stores exactly what was added,
+and no statement reads a conversation's events again for each event it reads."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -27,6 +30,7 @@ from bot.config import PROJECT_ROOT
 from bot.conversation_ids import opened_by
 from bot.rasa_ext import tracker_store
 from bot.rasa_ext.tracker_store import UrlSQLTrackerStore
+from tests.tickets.conftest import db_url, postgres_server  # noqa: F401
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 BOUND = (
@@ -43,8 +47,10 @@ def run(coroutine: Any) -> Any:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> UrlSQLTrackerStore:
-    return UrlSQLTrackerStore(DOMAIN, url=f"sqlite:///{tmp_path / 'bot.db'}")
+def store(db_url: str) -> Iterator[UrlSQLTrackerStore]:  # noqa: F811
+    store = UrlSQLTrackerStore(DOMAIN, url=db_url)
+    yield store
+    store.engine.dispose()
 
 
 def _turn(number: int, channel: str = "rest") -> list[Event]:
@@ -196,3 +202,71 @@ def test_the_buttons_just_offered_are_read_from_the_latest_events(
     assert latest == whole[-len(latest) :] and len(latest) == tracker_store.LATEST_EVENTS
     assert offered_payloads(latest) == offered_payloads(whole)
     assert offered_payloads(latest) == {"/affirm299", "/affirm298", "/affirm297"}
+
+
+def test_the_latest_session_is_selected_as_rasa_selects_it(store: UrlSQLTrackerStore) -> None:
+    sender = "sessioni-3f9c0a1b2e7d"
+    _stored(store, sender, [ActionExecuted("action_listen"), *_turn(0)])  # before any session
+    ours = run(store.retrieve(sender))
+    with store.session_scope() as session:
+        rasas = SQLTrackerStore._event_query(store, session, sender, False).all()
+    assert [e.as_dict() for e in ours.events] == [json.loads(row.data) for row in rasas]
+    _stored(store, sender, _conversation(30))
+    _stored(store, sender, _conversation(12))  # a second session
+    selected = {}
+    for every in (False, True):
+        with store.session_scope() as session:
+            ours_rows = store._event_query(session, sender, every).all()
+            rasas = SQLTrackerStore._event_query(store, session, sender, every).all()
+        assert [row.id for row in ours_rows] == [row.id for row in rasas]
+        selected[every] = len(ours_rows)
+    assert 0 < selected[False] < selected[True]  # the latest session, or all of them
+
+
+def _plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def test_no_statement_rereads_the_events_for_each_event_it_reads(db_url: str) -> None:  # noqa: F811
+    """PostgreSQL's statistics, taken while a conversation was short, say each conversation
+    holds a few dozen events; the conversation has since grown long. Reading and saving it runs
+    no plan that scans the events table more than once (a lookup repeated per event read made
+    a late turn cost half a second)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the planner in question is PostgreSQL's")
+    store = UrlSQLTrackerStore(DOMAIN, url=db_url)
+    long_one = "lunga-pg-3f9c0a1b2e7d"
+    for number in range(120):
+        _stored(store, f"altra-{number:03d}-3f9c0a1b2e7d", _conversation(8))
+    _stored(store, long_one, _conversation(3))
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE events SET (autovacuum_enabled = false)")
+        connection.exec_driver_sql("ANALYZE events")
+    _stored(store, long_one, [e for n in range(3, 700) for e in _turn(n)])
+    statements: list[tuple[str, Any]] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", seen)
+    tracker = run(store.retrieve(long_one))
+    for event in _turn(700):
+        tracker.update(event)
+    run(store.save(tracker))
+    sa.event.remove(store.engine, "before_cursor_execute", seen)
+    assert len(statements) >= 5  # the session's lookup, its part, the count before saving
+    with store.engine.connect() as connection:
+        for statement, parameters in statements:
+            (plan,) = connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters
+            ).scalar()
+            rescans = [
+                node
+                for node in _plan_nodes(plan["Plan"])
+                if node.get("Relation Name") == "events" and node["Actual Loops"] > 1
+            ]
+            assert not rescans, statement
+    store.engine.dispose()
