@@ -78,6 +78,18 @@ def test_the_report_gives_ratios_and_targets(capsys: pytest.CaptureFixture[str])
     assert "first 20 turns     70 ms, last 20 turns     80 ms" in out
 
 
+@pytest.mark.parametrize(("cores", "shown"), [(2, True), (8, False)])
+def test_on_two_cores_the_cluster_is_held_to_not_falling_below_single(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cores: int, shown: bool
+) -> None:
+    monkeypatch.setattr(load.os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    results = [_level("single", 50, [100.0] * 20), _level("cluster", 50, [100.0] * 19)]
+    load.report(results, {})
+    out = capsys.readouterr().out
+    assert "cluster turns/s ≥ 1.6× single at 50: 0.95× NOT met" in out
+    assert ("on 2 cores, cluster ≥ single turns/s at 50: 0.95× NOT met" in out) is shown
+
+
 def test_rest_only_is_off_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BENCH_LOAD_REST_ONLY", raising=False)
     assert load.options([]).rest_only is False
