@@ -26,6 +26,19 @@ YES = frozenset({"si", "sì", "ok", "va bene", "certo", "esatto", "corretto", "/
 NO = frozenset({"no", "non sono i miei", "sbagliato", "/deny"})
 
 
+RECEIVED = "_inail_received_files"  # on the tracker of one form validation call
+
+
+def _received(tracker: Tracker) -> dict[str, documents.ReceivedFile]:
+    """The conversation's files, read once per form validation call: its extraction and
+    validation steps share the call's tracker, and none of them adds or removes a file."""
+    files = getattr(tracker, RECEIVED, None)
+    if files is None:
+        files = documents.received_files(tracker.sender_id)
+        setattr(tracker, RECEIVED, files)
+    return files
+
+
 class DocumentSlots:
     """The filing form's file slots (`modulo`, `documento`), filled from the database.
 
@@ -43,7 +56,7 @@ class DocumentSlots:
         answer = str(tracker.latest_message.get("text") or "").strip().lower().rstrip(".!")
         intent = _intent(tracker)
         if intent == "affirm" or answer in YES:
-            files = documents.received_files(tracker.sender_id)
+            files = _received(tracker)
             proposal = documents.read_proposal(files, {})
             if proposal is not None:
                 filled: dict[str, Any] = {
@@ -65,7 +78,7 @@ class DocumentSlots:
     async def extract_modulo(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        form = documents.received_files(tracker.sender_id).get("modulo")
+        form = _received(tracker).get("modulo")
         if form is None or str(form.id) == tracker.get_slot("modulo"):
             return {}
         return {"modulo": str(form.id)}
@@ -73,7 +86,7 @@ class DocumentSlots:
     async def validate_modulo(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        files = documents.received_files(tracker.sender_id)
+        files = _received(tracker)
         form = files.get("modulo")
         if form is None:
             return {"modulo": None}
@@ -90,7 +103,7 @@ class DocumentSlots:
     async def extract_documento(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        files = documents.received_files(tracker.sender_id)
+        files = _received(tracker)
         if documents.has_document(files):
             ids = ",".join(
                 str(files[p].id)
@@ -118,7 +131,7 @@ class DocumentSlots:
     async def validate_documento(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        files = documents.received_files(tracker.sender_id)
+        files = _received(tracker)
         if not documents.has_document(files):
             return {"documento": None}
         content = get_content()

@@ -2,8 +2,10 @@
 
 SQLite (the default, in var/) gets WAL, `synchronous = FULL` (a committed ticket survives a power
 loss: its number may already be in the doctor's hands), a busy timeout and foreign keys on every
-connection, and starts every transaction with BEGIN IMMEDIATE: writers queue on the busy timeout
-instead of failing with "database is locked" when a read transaction tries to become a write one.
+connection, a few connections kept open (SQLAlchemy 1.4 would open the file again, pragmas and
+all, for every unit of work), and starts every transaction with BEGIN IMMEDIATE: writers queue
+on the busy timeout instead of failing with "database is locked" when a read transaction tries
+to become a write one.
 Transactions that only read (a `UnitOfWork(read_only=True)`, execution option `READ_ONLY`) start
 with a deferred BEGIN instead, with `PRAGMA query_only` on: in WAL mode they read a snapshot
 without waiting for a writer, and cannot write.
@@ -23,8 +25,11 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 DEFAULT_BUSY_TIMEOUT_MS = 15_000
+SQLITE_POOL_SIZE = 4  # SQLite file connections kept open per process (with their pragmas)
+SQLITE_POOL_OVERFLOW = 8
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
@@ -46,11 +51,19 @@ def create_db_engine(
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not in_memory:
         Path(database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    pooling: dict[str, Any] = {}
+    if not in_memory:  # SQLAlchemy 1.4 opens a new file connection per use otherwise
+        pooling = {
+            "poolclass": QueuePool,
+            "pool_size": SQLITE_POOL_SIZE,
+            "max_overflow": SQLITE_POOL_OVERFLOW,
+        }
     engine = create_engine(
         url,
         future=True,
         hide_parameters=True,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        **pooling,
     )
     if synchronous not in ("OFF", "NORMAL", "FULL", "EXTRA"):
         raise ValueError(f"unknown synchronous level {synchronous!r}")

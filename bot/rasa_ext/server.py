@@ -36,9 +36,10 @@ def rasa_arguments(argv: list[str], secret: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     install_redaction()
-    from bot.rasa_ext import action_results
+    from bot.rasa_ext import action_results, event_types
 
     action_results.install()  # the action server's answers checked without re-checking the schema
+    event_types.install()  # each event read finds its class in a table, not by a walk
     sys.argv = rasa_arguments(
         list(sys.argv[1:] if argv is None else argv), get_settings().rasa_api_token
     )

@@ -49,11 +49,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.config import get_settings
-from bot.db.engine import make_private
+from bot.db.engine import (
+    DEFAULT_BUSY_TIMEOUT_MS,
+    SQLITE_POOL_OVERFLOW,
+    SQLITE_POOL_SIZE,
+    make_private,
+)
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
-SQLITE_POOL_SIZE = 4
-SQLITE_POOL_OVERFLOW = 8
 RECENT_EVENTS_LIMIT = 200  # a session longer than this is read in part
 RECENT_EVENTS = 100  # events kept from its end (about 15 turns), from a turn's start
 OPENING_EVENTS = 60  # at most this many events before the session's first action_listen
@@ -69,7 +71,7 @@ def _sqlite_pragmas(database: str) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={DEFAULT_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
         make_private(database)

@@ -121,3 +121,30 @@ async def test_another_persons_id_is_named_before_the_summary_and_what_was_read_
     text = _texts(dispatcher)
     assert f"sul documento d'identità è {other.cognome.upper()}" in text
     assert "zona a lettura ottica" in text  # where the ID's data were read
+
+
+async def test_one_form_validation_call_reads_the_files_once(monkeypatch):
+    import actions.documents
+
+    sender = _sender()
+    _upload(sender, d.jpeg(d.cie_front(PERSON)), "documento_fronte")
+    _upload(sender, d.jpeg(d.cie_back(PERSON)), "documento_retro")
+    reads: list[str] = []
+    read = actions.documents.documents.received_files
+
+    def counted(conversation_id: str):
+        reads.append(conversation_id)
+        return read(conversation_id)
+
+    monkeypatch.setattr(actions.documents.documents, "received_files", counted)
+    form = ValidateFilingForm()
+    slots = {"requested_slot": "documento", "nome": PERSON.nome, "cognome": PERSON.cognome}
+    tracker = _tracker(sender, slots, intent="upload_received")
+    extracted = await form.extract_documento(CollectingDispatcher(), tracker, {})
+    assert await form.extract_modulo(CollectingDispatcher(), tracker, {}) == {}
+    validated = await form.validate_documento(
+        extracted["documento"], CollectingDispatcher(), tracker, {}
+    )
+    assert validated["documento"] == extracted["documento"] and reads == [sender]
+    await form.extract_documento(CollectingDispatcher(), _tracker(sender, slots), {})
+    assert reads == [sender, sender]  # the next call (its own tracker) reads them again

@@ -144,6 +144,7 @@ async def test_modulo_is_read_from_the_database_not_the_message() -> None:
     tracker = _tracker(sender, {}, intent="upload_received")
     assert await form.extract_modulo(CollectingDispatcher(), tracker, {}) == {}
     _store(sender, "modulo", SIGNED_FORM_OTHER_CF)
+    tracker = _tracker(sender, {}, intent="upload_received")  # the turn the file brings
     extracted = await form.extract_modulo(CollectingDispatcher(), tracker, {})
     assert extracted["modulo"]
     dispatcher = CollectingDispatcher()

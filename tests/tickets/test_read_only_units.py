@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -68,3 +68,21 @@ def test_query_only_does_not_outlive_the_read_only_transaction(url: str) -> None
     with engine.connect() as connection:
         count = connection.exec_driver_sql("SELECT count(*) FROM notes").scalar()
     assert count == 2
+
+
+def test_units_of_work_reuse_the_files_connections(url: str) -> None:
+    """The file is not opened again (pragmas and all) for every unit of work, and a connection
+    a reader used writes again afterwards."""
+    factory = _factory(url, 1000)
+    opened: list[object] = []
+    event.listen(factory.kw["bind"], "connect", lambda dbapi, _record: opened.append(dbapi))
+    for number in range(20):
+        with UnitOfWork(factory, read_only=number % 2 == 0) as uow:
+            if number % 2:
+                uow.session.execute(text("INSERT INTO notes VALUES (:n)"), {"n": str(number)})
+                uow.commit()
+            else:
+                uow.session.execute(text("SELECT count(*) FROM notes")).scalar()
+    assert len(opened) == 1
+    with UnitOfWork(factory, read_only=True) as reader:
+        assert reader.session.execute(text("SELECT count(*) FROM notes")).scalar() == 11
