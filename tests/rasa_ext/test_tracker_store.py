@@ -229,14 +229,14 @@ def _plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _plan_nodes(child)
 
 
-def test_no_statement_rereads_the_events_for_each_event_it_reads(db_url: str) -> None:  # noqa: F811
+def test_no_statement_rereads_the_events_for_each_event_it_reads(
+    postgres_server: Any,  # noqa: F811
+) -> None:
     """PostgreSQL's statistics, taken while a conversation was short, say each conversation
     holds a few dozen events; the conversation has since grown long. Reading and saving it runs
     no plan that scans the events table more than once (a lookup repeated per event read made
     a late turn cost half a second)."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("the planner in question is PostgreSQL's")
-    store = UrlSQLTrackerStore(DOMAIN, url=db_url)
+    store = UrlSQLTrackerStore(DOMAIN, url=postgres_server.new_database_url())  # its planner
     long_one = "lunga-pg-3f9c0a1b2e7d"
     for number in range(120):
         _stored(store, f"altra-{number:03d}-3f9c0a1b2e7d", _conversation(8))
