@@ -98,6 +98,11 @@ class Settings:
     cluster_dir: Path = PROJECT_ROOT / "var" / "cluster"
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity, not the whole host's count)."""
+    return len(os.sched_getaffinity(0)) or 1
+
+
 def _env_float(name: str, default: float) -> float:
     raw = os.environ.get(name, "").strip()
     return float(raw) if raw else default

@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.cluster import infra
 from bot.cluster.haproxy import haproxy_config
 from bot.cluster.layout import HOST, ClusterLayout
-from bot.config import Settings, get_settings
+from bot.config import Settings, get_settings, usable_cores
 from bot.db import upgrade_to_head
 from bot.launcher import (
     Service,
@@ -133,8 +133,7 @@ class ClusterSupervisor(Supervisor):
         # OCR workers: this host's cores shared among the web instances (unless set), not as
         # many per instance as the host has cores: four OCR processes on two cores slow every
         # turn and finish no file sooner.
-        cores = os.cpu_count() or 1
-        env.setdefault("INTAKE_WORKERS", str(max(1, cores // layout.instances)))
+        env.setdefault("INTAKE_WORKERS", str(max(1, usable_cores() // layout.instances)))
         return env
 
     def _services(self) -> list[Service]:

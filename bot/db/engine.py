@@ -28,8 +28,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 DEFAULT_BUSY_TIMEOUT_MS = 15_000
-SQLITE_POOL_SIZE = 4  # SQLite file connections kept open per process (with their pragmas)
-SQLITE_POOL_OVERFLOW = 8
+# How a SQLite file's connections are pooled (here and in Rasa's tracker store): a few kept
+# open with their pragmas; SQLAlchemy 1.4 would open the file again for every use.
+SQLITE_FILE_POOL: dict[str, Any] = {"poolclass": QueuePool, "pool_size": 4, "max_overflow": 8}
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
@@ -49,15 +50,10 @@ def create_db_engine(
 
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    pooling: dict[str, Any] = {}
     if not in_memory:
         Path(database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    pooling: dict[str, Any] = {}
-    if not in_memory:  # SQLAlchemy 1.4 opens a new file connection per use otherwise
-        pooling = {
-            "poolclass": QueuePool,
-            "pool_size": SQLITE_POOL_SIZE,
-            "max_overflow": SQLITE_POOL_OVERFLOW,
-        }
+        pooling = SQLITE_FILE_POOL
     engine = create_engine(
         url,
         future=True,

@@ -35,7 +35,6 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm
-import sqlalchemy.pool
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import (
     FailSafeTrackerStore,
@@ -49,12 +48,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.config import get_settings
-from bot.db.engine import (
-    DEFAULT_BUSY_TIMEOUT_MS,
-    SQLITE_POOL_OVERFLOW,
-    SQLITE_POOL_SIZE,
-    make_private,
-)
+from bot.db.engine import DEFAULT_BUSY_TIMEOUT_MS, SQLITE_FILE_POOL, make_private
 
 RECENT_EVENTS_LIMIT = 200  # a session longer than this is read in part
 RECENT_EVENTS = 100  # events kept from its end (about 15 turns), from a turn's start
@@ -102,9 +96,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             self.engine.dispose()
             self.engine = sa.create_engine(
                 url_used,
-                poolclass=sa.pool.QueuePool,
-                pool_size=SQLITE_POOL_SIZE,
-                max_overflow=SQLITE_POOL_OVERFLOW,
+                **SQLITE_FILE_POOL,
                 hide_parameters=True,  # personal data stay out of errors and logs
                 connect_args={"check_same_thread": False},
             )

@@ -82,7 +82,7 @@ def test_the_report_gives_ratios_and_targets(capsys: pytest.CaptureFixture[str])
 def test_on_two_cores_the_cluster_is_held_to_not_falling_below_single(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cores: int, shown: bool
 ) -> None:
-    monkeypatch.setattr(load.os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    monkeypatch.setattr(load, "usable_cores", lambda: cores)
     results = [_level("single", 50, [100.0] * 20), _level("cluster", 50, [100.0] * 19)]
     load.report(results, {})
     out = capsys.readouterr().out
