@@ -47,7 +47,13 @@ from typing import Any
 
 import aiohttp
 
-from bot.bench.measure import cpu_by_label, percentile, tree_cpu_seconds, tree_rss_bytes
+from bot.bench.measure import (
+    cpu_by_label,
+    machine_cpu,
+    percentile,
+    tree_cpu_seconds,
+    tree_rss_bytes,
+)
 from bot.bench.routing import START_TIMEOUT_S, Stack, free_port
 from bot.config import PROJECT_ROOT, usable_cores
 
@@ -133,6 +139,8 @@ class LevelStats:
     cpu_s: float = 0.0
     cpu_by_process: dict[str, float] = field(default_factory=dict)
     peak_rss: int = 0
+    machine_busy: float = 0.0  # share of the machine's CPU time busy (anything running on it)
+    machine_stolen: float = 0.0  # share taken by the host for other virtual machines
 
     @property
     def turns_per_s(self) -> float:
@@ -286,12 +294,14 @@ async def play_level(
         sampler = asyncio.create_task(_sample_rss(target.roots, stats, stop))
         cpu_before = tree_cpu_seconds(target.roots)
         by_process_before = cpu_by_label(target.roots)
+        machine_before = machine_cpu()
         started = time.monotonic()
         deadline = started + seconds
         doctors = [Doctor(target, http, files) for _ in range(users)]
         await asyncio.gather(*(d.run(i, deadline, stats) for i, d in enumerate(doctors)))
         stats.elapsed = time.monotonic() - started
         stats.cpu_s = tree_cpu_seconds(target.roots) - cpu_before
+        stats.machine_busy, stats.machine_stolen = machine_cpu().since(machine_before)
         stats.cpu_by_process = {
             name: seconds - by_process_before.get(name, 0.0)
             for name, seconds in cpu_by_label(target.roots).items()
@@ -508,6 +518,15 @@ def report(results: list[LevelStats], long_runs: dict[str, tuple[float, float, i
         for s in errors:
             kinds = ", ".join(f"{kind}: {n}" for kind, n in s.errors.most_common())
             print(f"  {s.setup} {s.users} users: {kinds}")
+    print(
+        "\nthe machine during each level (all cores): busy, stolen by the host"
+        " (figures of a level with much stolen are not comparable)"
+    )
+    for s in results:
+        print(
+            f"  {s.setup:8} {s.users:3d} users: busy {100 * s.machine_busy:3.0f} %,"
+            f" stolen {100 * s.machine_stolen:3.0f} %"
+        )
     print("\nCPU seconds per REST turn, by process (workers: the file checks' processes):")
     for s in results:
         shares = sorted(s.cpu_by_process.items(), key=lambda item: -item[1])

@@ -46,6 +46,30 @@ def _sample(pid: int) -> ProcessSample | None:
     )
 
 
+@dataclass(frozen=True)
+class MachineCpu:
+    """The whole machine's CPU time so far (all cores, in clock ticks), from `/proc/stat`."""
+
+    busy: int  # user, nice, system, irq, softirq
+    stolen: int  # wanted by this virtual machine but given by the host to another
+    total: int
+
+    def since(self, before: MachineCpu) -> tuple[float, float]:
+        """Shares of the interval's CPU time: (busy, stolen)."""
+        total = self.total - before.total
+        if total <= 0:
+            return 0.0, 0.0
+        return (self.busy - before.busy) / total, (self.stolen - before.stolen) / total
+
+
+def machine_cpu() -> MachineCpu:
+    fields = [int(v) for v in (PROC / "stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq = fields[:7]
+    steal = fields[7] if len(fields) > 7 else 0
+    busy = user + nice + system + irq + softirq
+    return MachineCpu(busy, steal, busy + idle + iowait + steal)
+
+
 def process_tree(root: int) -> list[ProcessSample]:
     """`root` and all its descendants alive now (new sessions and process groups included)."""
     samples = {}

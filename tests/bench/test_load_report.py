@@ -65,6 +65,7 @@ def test_the_report_gives_ratios_and_targets(capsys: pytest.CaptureFixture[str])
         _level("cluster", 50, [100.0] * 20),  # twice the turns in the same time
     ]
     results[4].errors["timeout"] = 1
+    results[5].machine_busy, results[5].machine_stolen = 0.97, 0.12
     load.report(results, {"single": (70.0, 80.0, 0)})
     out = capsys.readouterr().out
     assert "single     1 users: p50  1.25×  p95  1.25×" in out
@@ -75,6 +76,7 @@ def test_the_report_gives_ratios_and_targets(capsys: pytest.CaptureFixture[str])
     assert "cluster 50 doctors, 0 errors: 0 met" in out
     assert "cluster turns/s ≥ 1.6× single at 50: 2.00× met" in out
     assert "  single 50 users: timeout: 1" in out  # errors by kind
+    assert "  cluster   50 users: busy  97 %, stolen  12 %" in out
     assert "first 20 turns     70 ms, last 20 turns     80 ms" in out
 
 
