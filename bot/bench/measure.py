@@ -90,10 +90,6 @@ def process_tree(root: int) -> list[ProcessSample]:
     return tree
 
 
-def tree_cpu_seconds(roots: list[int]) -> float:
-    return sum(s.cpu_s for root in roots for s in process_tree(root))
-
-
 def label(pid: int) -> str:
     """A short name for a process: the module of `python -m <module>`, else the program."""
     try:
