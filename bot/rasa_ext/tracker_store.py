@@ -2,8 +2,9 @@
 
 SQLite (the default, in var/) gets WAL and a busy timeout so that the Rasa server, the action
 server and the web process can share the file, `synchronous=FULL` and owner-only permissions;
-PostgreSQL is used as Rasa configures it, with connections checked before use: after a database
-restart the store reconnects by itself instead of failing once per pooled connection.
+PostgreSQL is used as Rasa configures it (its pool sizes), through `bot.db.engine.postgres_engine`:
+idle connections are checked before use, so after a database restart the store reconnects by
+itself, and reads run without BEGIN and ROLLBACK round trips.
 
 Rasa wraps every tracker store in `FailSafeTrackerStore`, which, when the database can't be
 read, hands out an empty conversation (the doctor would start again from nothing, and the
@@ -27,6 +28,7 @@ see every event; saving stores exactly the events added to the tracker since it 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 from collections.abc import Iterator
@@ -41,6 +43,7 @@ from rasa.core.tracker_store import (
     SQLTrackerStore,
     TrackerStore,
     create_engine_kwargs,
+    ensure_schema_exists,
 )
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
@@ -48,7 +51,13 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.config import get_settings
-from bot.db.engine import DEFAULT_BUSY_TIMEOUT_MS, SQLITE_FILE_POOL, make_private
+from bot.db.engine import (
+    DEFAULT_BUSY_TIMEOUT_MS,
+    READ_ONLY,
+    SQLITE_FILE_POOL,
+    make_private,
+    postgres_engine,
+)
 
 RECENT_EVENTS_LIMIT = 200  # a session longer than this is read in part
 RECENT_EVENTS = 100  # events kept from its end (about 15 turns), from a turn's start
@@ -102,6 +111,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             )
             sa.event.listen(self.engine, "connect", _sqlite_pragmas(database))
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+            self.read_sessionmaker = self.sessionmaker
             return
         super().__init__(
             domain,
@@ -115,15 +125,22 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             **kwargs,
         )
-        checked = sa.create_engine(
-            self.engine.url,
-            pool_pre_ping=True,
-            hide_parameters=True,
-            **create_engine_kwargs(self.engine.url),
-        )
+        checked = postgres_engine(self.engine.url, **create_engine_kwargs(self.engine.url))
         self.engine.dispose()
         self.engine = checked
         self.sessionmaker = sa.orm.sessionmaker(bind=checked)
+        reader = checked.execution_options(**{READ_ONLY: True})
+        self.read_sessionmaker = sa.orm.sessionmaker(bind=reader)
+
+    @contextlib.contextmanager
+    def read_scope(self) -> Iterator[sa.orm.Session]:
+        """Like Rasa's `session_scope`, for statements that only read."""
+        session = self.read_sessionmaker()
+        try:
+            ensure_schema_exists(session)
+            yield session
+        finally:
+            session.close()
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -155,7 +172,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
     ) -> DialogueStateTracker | None:
         if fetch_events_from_all_sessions:
             return await super()._retrieve(sender_id, True)
-        with self.session_scope() as session:
+        with self.read_scope() as session:
             query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
             rows = query.limit(RECENT_EVENTS_LIMIT + 1).all()  # a short session: one query
             stored = len(rows)
@@ -204,7 +221,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
     def latest_events(self, sender_id: str, limit: int = LATEST_EVENTS) -> list[dict[str, Any]]:
         """The conversation's latest `limit` events, oldest first (the buttons just offered)."""
         event = self.SQLEvent
-        with self.session_scope() as session:
+        with self.read_scope() as session:
             rows = (
                 session.query(event.data)
                 .filter(event.sender_id == sender_id)
@@ -221,7 +238,7 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         event = self.SQLEvent
         after = 0
         while True:
-            with self.session_scope() as session:
+            with self.read_scope() as session:
                 rows = (
                     session.query(event.id, event.data)
                     .filter(

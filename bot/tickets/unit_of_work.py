@@ -3,7 +3,8 @@
 `UnitOfWork(read_only=True)` is for use cases that only read: on SQLite its transaction starts
 with a plain (deferred) BEGIN and the connection refuses writes for its duration, so readers
 never wait for the write lock that every other transaction takes at BEGIN IMMEDIATE
-(`bot.db.engine`); a read-only unit of work that tries to write fails at once.
+(`bot.db.engine`); a read-only unit of work that tries to write fails at once. On PostgreSQL its
+statements run without a transaction around them (no BEGIN, no ROLLBACK round trips).
 """
 
 from __future__ import annotations
