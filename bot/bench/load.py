@@ -32,6 +32,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -442,7 +443,8 @@ _UPLOAD_LINE = re.compile(r"POST (http://[^\s/]+)/api/conversations")
 @contextlib.contextmanager
 def cluster_stack(ports: list[int]) -> Iterator[Target]:
     """`make run-cluster` on its own ports (`CLUSTER_PORT` and the 49 after it) and a throwaway
-    var/ (its own PostgreSQL and Redis data), addresses read from what it prints."""
+    var/ (its own PostgreSQL and Redis data, removed afterwards), addresses read from what it
+    prints."""
     var = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
     env = {
         **os.environ,
@@ -479,6 +481,7 @@ def cluster_stack(ports: list[int]) -> Iterator[Target]:
         yield Target("cluster", local(rest.group(1)), local(upload.group(1)), [process.pid])
     finally:
         _stop_group(process, timeout=120)
+        shutil.rmtree(var, ignore_errors=True)  # its PostgreSQL data and files: 60-250 MB
 
 
 # ---- the report ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import func, select
 
+from bot.bench.measure import process_tree
 from bot.intake.samples import documents, pictures, signed
 from bot.intake.samples.identity import CODICE_FISCALE, COGNOME, NOME
 from bot.intake.samples.people import PEOPLE
@@ -317,6 +318,11 @@ def test_postgresql_restarted(cluster: Cluster) -> None:
     assert all(after[name] == before[name] for name in APPLICATIONS)
 
 
+def _workers_cpu(web_pid: int) -> float:
+    """CPU seconds used so far by a web process's intake workers (its child processes)."""
+    return sum(p.cpu_s for p in process_tree(web_pid) if p.pid != web_pid)
+
+
 def test_a_web_process_killed_while_it_checks_a_file(cluster: Cluster) -> None:
     sender = _sender("web")
     # A 12-megapixel phone photo: reading it takes the worker a few seconds.
@@ -333,9 +339,15 @@ def test_a_web_process_killed_while_it_checks_a_file(cluster: Cluster) -> None:
             outcome["error"] = error
 
     with cluster.supervisor_paused():
+        web_pid = cluster.pid("web-1")
+        idle = _workers_cpu(web_pid)
         sending = threading.Thread(target=send)
         sending.start()
-        time.sleep(1.0)
+        # Killed as soon as its intake workers are at work on the file (a fixed wait was too
+        # long on a fast host: the check ended first).
+        wait_until(
+            lambda: _workers_cpu(web_pid) >= idle + 0.05, 30, "the file being checked", every=0.02
+        )
         assert not outcome, "the check ended before the process could be killed"
         cluster.wait_exited(cluster.kill("web-1"))
         sending.join(timeout=30)
