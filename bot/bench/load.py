@@ -54,7 +54,7 @@ from bot.bench.measure import (
     percentile,
     tree_rss_bytes,
 )
-from bot.bench.routing import START_TIMEOUT_S, Stack, free_port
+from bot.bench.routing import START_TIMEOUT_S, Stack, free_port, free_port_block
 from bot.config import PROJECT_ROOT, usable_cores
 
 SETUPS = ("single", "cluster", "bare")
@@ -353,6 +353,13 @@ class Ports:
     def take(self, count: int) -> list[int]:
         if self.next is None:
             return [free_port() for _ in range(count)]
+        return self.take_block(count)
+
+    def take_block(self, count: int) -> list[int]:
+        """`count` consecutive ports (the cluster's layout follows its first one)."""
+        if self.next is None:
+            base = free_port_block(count)
+            return list(range(base, base + count))
         ports = list(range(self.next, self.next + count))
         self.next += count
         return ports
@@ -472,7 +479,7 @@ def cluster_stack(ports: list[int]) -> Iterator[Target]:
             if "Ready" in output and _UPLOAD_LINE.search(output):
                 break
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the cluster did not start:\n{output[-2000:]}")
+                raise RuntimeError(f"the cluster did not start (see {var}):\n{output[-2000:]}")
             time.sleep(1)
         rest, upload = _REST_LINE.search(output), _UPLOAD_LINE.search(output)
         if not rest or not upload:
@@ -481,7 +488,8 @@ def cluster_stack(ports: list[int]) -> Iterator[Target]:
         yield Target("cluster", local(rest.group(1)), local(upload.group(1)), [process.pid])
     finally:
         _stop_group(process, timeout=120)
-        shutil.rmtree(var, ignore_errors=True)  # its PostgreSQL data and files: 60-250 MB
+    # Its PostgreSQL data and files (60-250 MB); kept, logs and all, when something failed.
+    shutil.rmtree(var, ignore_errors=True)
 
 
 # ---- the report ------------------------------------------------------------------------------
@@ -671,7 +679,7 @@ def _start(name: str, ports: Ports, opts: Options) -> contextlib.AbstractContext
     if name == "bare":
         return bare_bot(ports.take(1)[0], opts.bare_dir)
     if name == "cluster":
-        return cluster_stack(ports.take(CLUSTER_PORTS))
+        return cluster_stack(ports.take_block(CLUSTER_PORTS))
     return single_stack(ports.take(3))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -92,6 +93,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port_block(count: int, attempts: int = 200) -> int:
+    """The first of `count` consecutive ports free now, below the kernel's ephemeral range
+    (32768 and up here), where the port of any outgoing connection could take one meanwhile."""
+    for _ in range(attempts):
+        base = random.randrange(20_000, 32_000 - count)
+        if all(_bindable(port) for port in range(base, base + count)):
+            return base
+    raise RuntimeError(f"no {count} consecutive free ports between 20000 and 32000")
 
 
 class Stack:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from bot.bench import load
@@ -98,3 +100,13 @@ def test_rest_only_is_off_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load.options(["--rest-only"]).rest_only is True
     monkeypatch.setenv("BENCH_LOAD_REST_ONLY", "1")
     assert load.options([]).rest_only is True
+
+
+def test_the_cluster_gets_a_block_of_free_ports_below_the_ephemeral_ones() -> None:
+    ports = load.Ports(None).take_block(load.CLUSTER_PORTS)
+    assert ports == list(range(ports[0], ports[0] + load.CLUSTER_PORTS))
+    assert ports[0] >= 20_000 and ports[-1] < 32_000
+    for port in ports:  # free: each can be bound now
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", port))
+    assert load.Ports(7000).take_block(3) == [7000, 7001, 7002]  # `--port-base` as given

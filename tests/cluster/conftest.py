@@ -6,11 +6,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import random
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.bench.routing import free_port_block
 from bot.cluster.infra import backend_states
 from bot.cluster.layout import ClusterLayout
 from bot.config import PROJECT_ROOT
@@ -37,20 +36,6 @@ START_TIMEOUT_S = 900  # two Rasa servers loading the model at once on two busy 
 API_TOKEN = "cluster-test-api-token-0123456789-abcdefghij"
 ACTION_TOKEN = "cluster-test-action-token-0123456789"
 UNAVAILABLE = "Servizio momentaneamente non disponibile"
-
-
-def _free_base() -> int:
-    """A port P with P..P+50 all free (the cluster's ports follow CLUSTER_PORT)."""
-    for _ in range(50):
-        base = random.randrange(20_000, 32_000, 100)  # below the ephemeral ports
-        try:
-            for port in range(base, base + 51):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free range of ports")
 
 
 def wait_until(check: Callable[[], Any], timeout: float, what: str, every: float = 0.5) -> Any:
@@ -73,7 +58,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 @dataclass
 class Cluster:
     directory: Path
-    port: int = field(default_factory=_free_base)
+    port: int = field(default_factory=lambda: free_port_block(51))
     process: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
 
