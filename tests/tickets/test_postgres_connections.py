@@ -57,20 +57,22 @@ def _backend(engine: Engine) -> int:
         return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
 
 
-def _drop(engine: Engine, pid: int) -> None:
+def _dropped_by_the_server(engine: Engine) -> int:
+    """The backend of the pool's one connection, which the server then terminates."""
+    pid = _backend(engine)
     other = create_engine(engine.url, poolclass=NullPool)
     with other.connect() as connection:
         assert connection.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
     other.dispose()
     time.sleep(0.2)  # the backend exits
+    return pid
 
 
 def test_an_idle_connection_the_server_dropped_is_replaced_before_use(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(db_engine, "PING_AFTER_IDLE_S", 0.1)
-    dropped = _backend(engine)
-    _drop(engine, dropped)
+    dropped = _dropped_by_the_server(engine)
     assert _backend(engine) != dropped  # no error: checked, found closed, replaced
 
 
@@ -78,8 +80,7 @@ def test_a_connection_used_a_moment_ago_is_not_checked(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(db_engine, "PING_AFTER_IDLE_S", 60.0)
-    dropped = _backend(engine)
-    _drop(engine, dropped)
+    dropped = _dropped_by_the_server(engine)
     with pytest.raises(OperationalError):
         _backend(engine)  # the request it served fails (the REST channel answers 503) ...
     assert _backend(engine) != dropped  # ... and the pool has renewed it for the next one
