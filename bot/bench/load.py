@@ -564,11 +564,19 @@ def report(results: list[LevelStats], long_runs: dict[str, tuple[float, float, i
                         f"  RSS {_ratio(s.peak_rss, bare.peak_rss)}"
                     )
     if len(ours) == 2:
-        print("\ncluster against single: turns/s")
+        print(
+            "\ncluster against single: turns/s, CPU seconds per turn, and the most turns/s the"
+            " machine's unstolen CPU allows at that CPU per turn (cores × (1 − stolen) ÷ CPU"
+            " per turn: a setup near it is bound by this machine's CPU, not by one process)"
+        )
         for users in levels:
             s, c = by.get(("single", users)), by.get(("cluster", users))
             if s and c:
-                print(f"  {users:3d} users: {_ratio(c.turns_per_s, s.turns_per_s)}")
+                print(
+                    f"  {users:3d} users: turns/s {_ratio(c.turns_per_s, s.turns_per_s)}"
+                    f"  CPU/turn {_ratio(c.cpu_per_turn, s.cpu_per_turn)}"
+                    f"  single {_of_ceiling(s)}, cluster {_of_ceiling(c)}"
+                )
     _targets(by)
     if long_runs:
         print("\none long conversation (REST turns one after the other): p50 per turn")
@@ -577,6 +585,21 @@ def report(results: list[LevelStats], long_runs: dict[str, tuple[float, float, i
                 f"  {name:8} first 20 turns {first:6.0f} ms, last 20 turns {last:6.0f} ms"
                 f" ({last / first if first else 0:4.1f}×), errors {failed}"
             )
+
+
+def cpu_ceiling(s: LevelStats) -> float:
+    """The turns per second this machine's CPU allows at the level's CPU per turn (the CPU
+    the host did not take for other guests, every core busy with the setup)."""
+    if not s.cpu_per_turn:
+        return 0.0
+    return usable_cores() * (1 - s.machine_stolen) / s.cpu_per_turn
+
+
+def _of_ceiling(s: LevelStats) -> str:
+    ceiling = cpu_ceiling(s)
+    if not ceiling:
+        return "-"
+    return f"{s.turns_per_s:.1f} of {ceiling:.1f} ({100 * s.turns_per_s / ceiling:.0f} %)"
 
 
 def _targets(by: dict[tuple[str, int], LevelStats]) -> None:

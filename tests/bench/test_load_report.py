@@ -110,3 +110,20 @@ def test_the_cluster_gets_a_block_of_free_ports_below_the_ephemeral_ones() -> No
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", port))
     assert load.Ports(7000).take_block(3) == [7000, 7001, 7002]  # `--port-base` as given
+
+
+def test_the_report_shows_how_near_each_setup_is_to_the_machines_cpu(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load, "usable_cores", lambda: 2)
+    single = _level("single", 50, [100.0] * 200, cpu_s=19.6)  # 20 turns/s, 0.098 s each
+    cluster = _level("cluster", 50, [100.0] * 170, cpu_s=18.7, machine_stolen=0.05)  # 0.11 s
+    assert load.cpu_ceiling(single) == pytest.approx(2 / 0.098)
+    assert load.cpu_ceiling(cluster) == pytest.approx(2 * 0.95 / 0.11)
+    assert load.cpu_ceiling(_level("bare", 1, [])) == 0.0  # no turns: no figure
+    load.report([single, cluster], {})
+    out = capsys.readouterr().out
+    assert (
+        " 50 users: turns/s  0.85×  CPU/turn  1.12×"
+        "  single 20.0 of 20.4 (98 %), cluster 17.0 of 17.3 (98 %)"
+    ) in out
