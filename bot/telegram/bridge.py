@@ -23,6 +23,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
@@ -59,6 +60,9 @@ KEEP_FOR = timedelta(hours=1)
 PREVIEW_CHARS = 40
 ALLOWED_UPDATES = ["message", "callback_query"]
 _CHOSEN = "scelto"  # callback_data of the "✅ chosen option" button
+TYPING_EVERY_S = 4.0  # Telegram shows "sta scrivendo…" for about 5 s after each chat action
+MAX_TYPING_ACTIONS = 60  # at most 4 minutes of it, longer than any turn or file check may take
+T = TypeVar("T")
 
 Context = ContextTypes.DEFAULT_TYPE
 
@@ -231,9 +235,8 @@ class Bridge:
         self, update: Update, context: Context, action: Callable[[], Awaitable[Replies]]
     ) -> None:
         chat_id = update.effective_chat.id  # type: ignore[union-attr]
-        await _quietly(context.bot.send_chat_action(chat_id, ChatAction.TYPING))
         try:
-            replies = await self.rasa.call(action)
+            replies = await typing_while(context.bot, chat_id, self.rasa.call(action))
         except RasaUnavailable as error:
             logger.warning("Rasa unavailable (%s): update %s kept", error, update.update_id)
             await self.keep(update, context)
@@ -341,6 +344,27 @@ class Bridge:
             return False
         chat_data["album_tip"] = group
         return True
+
+
+async def typing_while(bot: Bot, chat_id: int, work: Awaitable[T]) -> T:
+    """`work`'s result, with "sta scrivendo…" shown in the chat until it is there.
+
+    Telegram shows a chat action for about 5 seconds: a file being checked while many doctors
+    send theirs takes longer, and a single action would leave the chat silent meanwhile.
+    """
+
+    async def keep_typing() -> None:
+        for _ in range(MAX_TYPING_ACTIONS):
+            await _quietly(bot.send_chat_action(chat_id, ChatAction.TYPING))
+            await asyncio.sleep(TYPING_EVERY_S)
+
+    typing = asyncio.create_task(keep_typing())
+    try:
+        return await work
+    finally:
+        typing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await typing
 
 
 async def _quietly(call: Awaitable[object]) -> None:

@@ -11,6 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from telegram import Chat, Message, Update
+from telegram.error import TelegramError
 
 import bot.notify.models
 import bot.telegram.models  # noqa: F401
@@ -20,6 +21,7 @@ from bot.db.engine import create_db_engine, dispose_engines, session_factory
 from bot.db.schema import include_name
 from bot.notify.deliveries import Deliveries
 from bot.notify.worker import Notifier
+from bot.telegram import bridge
 from bot.telegram.formatting import chunks, to_html
 from bot.telegram.processor import PerChatProcessor
 from bot.telegram.redact import MASK, TokenRedactingFilter
@@ -159,3 +161,45 @@ def test_the_token_is_masked_in_log_records() -> None:
     )
     TokenRedactingFilter(TOKEN).filter(record)
     assert TOKEN not in record.getMessage() and MASK in record.getMessage()
+
+
+class _TypingBot:
+    """Records the chat actions sent; the first one fails as Telegram sometimes does."""
+
+    def __init__(self) -> None:
+        self.actions: list[tuple[int, str]] = []
+
+    async def send_chat_action(self, chat_id: int, action: str) -> None:
+        self.actions.append((chat_id, action))
+        if len(self.actions) == 1:
+            raise TelegramError("Timed out")
+
+
+def test_the_chat_shows_typing_until_a_slow_answer_is_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bridge, "TYPING_EVERY_S", 0.05)
+    bot = _TypingBot()
+
+    async def slow_check() -> list[str]:
+        await asyncio.sleep(0.4)  # a file check queued behind other doctors' files
+        return ["File ricevuto."]
+
+    async def broken() -> None:
+        await asyncio.sleep(0.1)
+        raise ConnectionError("Rasa down")
+
+    async def scenario() -> tuple[list[str], int, int]:
+        answer = await bridge.typing_while(bot, 42, slow_check())  # type: ignore[arg-type]
+        shown = len(bot.actions)
+        with pytest.raises(ConnectionError):
+            await bridge.typing_while(bot, 42, broken())  # type: ignore[arg-type]
+        after_failure = len(bot.actions)
+        await asyncio.sleep(0.3)
+        return answer, shown, after_failure
+
+    answer, shown, after_failure = asyncio.run(scenario())
+    assert answer == ["File ricevuto."]
+    assert shown >= 5  # renewed while it waited, though the first action failed
+    assert set(bot.actions) == {(42, "typing")}
+    assert after_failure > shown and len(bot.actions) == after_failure  # stops with the work

@@ -1,11 +1,16 @@
-"""A TCP proxy in front of Rasa that a test can cut and restore: a network drop, for real."""
+"""Proxies for the widget tests: a TCP proxy in front of Rasa that a test can cut and restore
+(a network drop, for real), and an HTTP relay in front of the web process that holds back the
+answers to uploads (a slow file check, for real)."""
 
 from __future__ import annotations
 
 import contextlib
+import http.server
 import socket
 import threading
 from dataclasses import dataclass, field
+
+import httpx
 
 
 @dataclass
@@ -81,3 +86,66 @@ class CuttableProxy:
             for sock in (source, target):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+class HoldingHttpProxy:
+    """An HTTP relay in front of the web process that holds back the answers to uploads until
+    `release`: the file really reaches the web process and is checked there, the browser
+    waits as it would for a check queued behind other doctors' files."""
+
+    HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
+
+    def __init__(self, upstream_url: str) -> None:
+        self.upstream = upstream_url.rstrip("/")
+        self.released = threading.Event()
+        self.held = threading.Event()  # an upload's answer has arrived and is being held
+        relay = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *_: object) -> None:  # no request lines in the test output
+                return
+
+            def do_GET(self) -> None:
+                relay.forward(self)
+
+            def do_POST(self) -> None:
+                relay.forward(self)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self) -> None:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def release(self) -> None:
+        self.released.set()
+
+    def close(self) -> None:
+        self.released.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+    def forward(self, handler: http.server.BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if length else None
+        headers = {k: v for k, v in handler.headers.items() if k.lower() not in self.HOP_BY_HOP}
+        headers["Host"] = handler.headers.get("Host", "")  # the origin the browser saw
+        answer = httpx.request(
+            handler.command, self.upstream + handler.path, headers=headers, content=body,
+            timeout=120,
+        )  # fmt: skip
+        if "/uploads" in handler.path:
+            self.held.set()
+            self.released.wait(timeout=120)
+        handler.send_response(answer.status_code)
+        for name, value in answer.headers.multi_items():
+            if name.lower() not in self.HOP_BY_HOP:
+                handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(answer.content)))
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(answer.content)

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from bot.intake.samples.signed import pades_signed_pdf
 from tests.widget.chat import UPLOADS, ChatPage
+from tests.widget.proxy import HoldingHttpProxy
 
 
 def test_a_valid_form_is_received_and_the_bot_answers(chat: ChatPage) -> None:
@@ -80,6 +81,29 @@ def test_server_down_shows_the_italian_message_and_can_retry(chat: ChatPage) -> 
     card.locator("button.retry").click()
     expect(card).to_contain_text("Foto troppo piccola.")
     expect(card).to_contain_text("File non accettato")
+
+
+def test_a_sent_file_says_it_is_being_checked_until_the_answer_comes(
+    chat: ChatPage, web_url: str
+) -> None:
+    relay = HoldingHttpProxy(web_url)
+    relay.start()
+    try:
+        chat.goto(f"{relay.url}/demo").open()
+        chat.wait_online()
+        chat.attach("modulo.pdf", pades_signed_pdf(), "application/pdf", purpose="modulo")
+        chat.page.locator(".send").click()
+
+        card = chat.page.locator(".row.user").filter(has_text="modulo.pdf")
+        assert relay.held.wait(timeout=60)  # checked by the web process, its answer held back
+        expect(card).to_contain_text("File inviato: lo sto controllando, un momento")
+        expect(chat.page.locator(".typing")).to_be_visible()
+        relay.release()
+        expect(card).to_contain_text("File ricevuto", timeout=60_000)
+        expect(card).not_to_contain_text("lo sto controllando")
+        expect(chat.page.locator(".row.bot").last).to_be_visible()
+    finally:
+        relay.close()
 
 
 def test_a_file_dropped_on_the_panel_is_ready_to_send(chat: ChatPage) -> None:

@@ -32,9 +32,10 @@ export function precheck(file, maxBytes, strings) {
 
 /**
  * Sends one file; resolves to {status, body} (status 0: no connection). XMLHttpRequest
- * rather than fetch, for the upload progress.
+ * rather than fetch, for the upload progress; `onSent` once the whole file is on its way to
+ * the server, which then checks it (seconds; longer while many doctors send files at once).
  */
-export function uploadFile({ serverUrl, sessionId, token, file, purpose, onProgress }) {
+export function uploadFile({ serverUrl, sessionId, token, file, purpose, onProgress, onSent }) {
   const params = new URLSearchParams({ filename: file.name });
   if (purpose) params.set("purpose", purpose);
   const url = `${serverUrl}/api/conversations/${encodeURIComponent(sessionId)}/uploads?${params}`;
@@ -47,6 +48,7 @@ export function uploadFile({ serverUrl, sessionId, token, file, purpose, onProgr
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(Math.round((100 * event.loaded) / event.total));
     };
+    xhr.upload.onload = () => onSent?.();
     xhr.onload = () => {
       let body = {};
       try {

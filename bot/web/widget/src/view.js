@@ -166,7 +166,10 @@ export function fileCard(doc, file, strings) {
         class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100",
         "aria-valuenow": String(percent), "aria-label": strings.fileLabel,
       }, [el(doc, "div", { style: `width:${percent}%` })]),
-      el(doc, "div", { class: "file-state", text: fill(strings.uploadProgress, { percent }) }),
+      el(doc, "div", {
+        class: "file-state",
+        text: file.sent ? strings.uploadChecking : fill(strings.uploadProgress, { percent }),
+      }),
     );
   } else if (file.state) {
     const label = {

@@ -567,6 +567,13 @@ export class ChatWidget {
           this.replaceEntry({ ...current, file: { ...current.file, progress: percent } }, { save: false, share: false });
         }
       },
+      onSent: () => {
+        const current = this.entries.find((e) => e.id === entry.id);
+        if (current?.file?.state === "uploading") {
+          const sent = { ...current.file, progress: 100, sent: true };
+          this.replaceEntry({ ...current, file: sent }, { save: false, share: false });
+        }
+      },
     });
     this.uploading -= 1;
     const outcome = outcomeOf(result, strings);
@@ -575,7 +582,7 @@ export class ChatWidget {
     const detail = outcome.state === "rejected" ? outcome.detail.filter((d) => !repeated(d)) : outcome.detail;
     if (!outcome.retry) this.retryFiles.delete(entry.id);
     const current = this.entries.find((e) => e.id === entry.id) || entry;
-    const { progress, ...fileInfo } = current.file;
+    const { progress, sent, ...fileInfo } = current.file;
     this.replaceEntry({ ...current, file: { ...fileInfo, state: outcome.state, detail } });
     if (outcome.state === "failed") this.ui.alert.textContent = outcome.detail.join(" ");
     for (const reply of replies) this.addEntry(reply);
