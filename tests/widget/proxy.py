@@ -93,7 +93,7 @@ class HoldingHttpProxy:
     `release`: the file really reaches the web process and is checked there, the browser
     waits as it would for a check queued behind other doctors' files."""
 
-    HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
+    HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
 
     def __init__(self, upstream_url: str) -> None:
         self.upstream = upstream_url.rstrip("/")
@@ -132,8 +132,11 @@ class HoldingHttpProxy:
     def forward(self, handler: http.server.BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else None
-        headers = {k: v for k, v in handler.headers.items() if k.lower() not in self.HOP_BY_HOP}
-        headers["Host"] = handler.headers.get("Host", "")  # the origin the browser saw
+        # Host as the browser sent it (the page's origin); the answer unencoded, so that what is
+        # relayed is what its headers say, whichever decoders httpx has.
+        dropped = {*self.HOP_BY_HOP, "accept-encoding"}
+        headers = {k: v for k, v in handler.headers.items() if k.lower() not in dropped}
+        headers["Accept-Encoding"] = "identity"
         answer = httpx.request(
             handler.command, self.upstream + handler.path, headers=headers, content=body,
             timeout=120,
